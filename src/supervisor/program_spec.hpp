@@ -1,0 +1,36 @@
+// What one configured program is: the angel layer's view of the flat config map.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace angel {
+
+/// One environment entry of a child: (NAME, VALUE), both UTF-8.
+using EnvEntry = std::pair<std::string, std::string>;
+
+/// A program as configured, after count expansion, rounding and tilde expansion.
+/// Two specs compare equal exactly when the reference would leave the program running.
+struct ProgramSpec {
+    std::string id;                          ///< final id (`web`, or `worker-2` with count)
+    std::string exec;                        ///< command line, split on spaces at spawn time
+    std::int64_t delay = 5;                  ///< seconds to wait before a restart (rounded)
+    std::optional<std::string> stdout_path;  ///< `stdout`; /dev/null when absent
+    std::optional<std::string> stderr_path;  ///< `stderr`; /dev/null when absent
+    std::optional<std::string> directory;    ///< child's working directory; angel's when absent
+    std::optional<std::string> logger;       ///< logger command line (no tilde expansion)
+    std::optional<std::string> pidfile;      ///< pidfile path (count-renamed, tilde-expanded)
+    std::vector<EnvEntry> env;               ///< child's whole environment, in the logged order
+    std::optional<std::int64_t> termgrace;   ///< grace seconds; nullopt = plain TERM, no wait
+
+    friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
+};
+
+/// The desired program set, by id; std::map keeps the sorted id order the reference uses.
+using ProgramSpecs = std::map<std::string, ProgramSpec>;
+
+}  // namespace angel
