@@ -1,0 +1,55 @@
+// The files angel opens for its children: log streams and pidfiles.
+#include "supervisor/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "configurator/io_error.hpp"
+
+namespace angel {
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+int Fd::release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+}
+
+std::variant<Fd, FileError> open_for_append(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0) return FileError{configurator::io_error_text(path, "openFile", errno)};
+    return Fd(fd);
+}
+
+std::variant<std::monostate, FileError> write_pidfile(const std::string& path, pid_t pid) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
+    if (fd.get() < 0) return FileError{configurator::io_error_text(path, "openFile", errno)};
+    std::string text = std::to_string(pid);
+    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+        return FileError{configurator::io_error_text(path, "hPutStr", errno)};
+    }
+    return std::monostate{};
+}
+
+void remove_file(const std::string& path) { ::unlink(path.c_str()); }
+
+std::variant<Pipe, FileError> make_pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return FileError{configurator::io_error_text("", "createPipe", errno)};
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+}  // namespace angel

@@ -1,0 +1,59 @@
+// Every fixed log phrase of the original (spec section 3.4), in one table.
+#pragma once
+
+#include <string_view>
+
+namespace angel::msg {
+
+// Contexts.
+inline constexpr std::string_view ctx_main = "main";
+inline constexpr std::string_view ctx_config = "config-monitor";
+inline constexpr std::string_view ctx_monitor = "process-monitor";
+inline constexpr std::string_view ctx_killer = "process-killer";
+
+// {main}
+inline constexpr std::string_view angel_started = "Angel started";
+inline constexpr std::string_view running_as_user = "Running as user: ";
+inline constexpr std::string_view using_config_file = "Using config file: ";
+inline constexpr std::string_view shutdown_received = "INT | TERM received; initiating shutdown...";
+inline constexpr std::string_view clearing_config = "  1. Clearing config";
+inline constexpr std::string_view forcing_sync = "  2. Forcing sync to kill running processes";
+inline constexpr std::string_view all_folks = "That's all folks!";
+
+// {config-monitor}
+inline constexpr std::string_view config_error = " <<<< Config Error >>>>\n";
+inline constexpr std::string_view skipping_reload = " <<<< Config Error: Skipping reload >>>>";
+inline constexpr std::string_view hup_caught = "HUP caught, reloading config";
+
+// {process-monitor}: "Must kill=N, must start=M"
+inline constexpr std::string_view must_kill = "Must kill=";
+inline constexpr std::string_view must_start = ", must start=";
+
+// {process-killer}
+inline constexpr std::string_view soft_killing = "Soft killing ";
+inline constexpr std::string_view attempting_soft_kill = "Attempting soft kill ";
+inline constexpr std::string_view before_hard_killing = " before hard killing";
+inline constexpr std::string_view waiting_prefix = "Waiting ";
+inline constexpr std::string_view seconds_for = " seconds for ";
+inline constexpr std::string_view to_die = " to die";
+inline constexpr std::string_view hard_killing = "Hard killing ";
+
+// {- program: ID -} and {- program: logger for ID -}
+inline constexpr std::string_view start = "START";
+inline constexpr std::string_view quit_missing = "QUIT (missing from config on restart)";
+inline constexpr std::string_view spawning_process = "Spawning process: ";
+inline constexpr std::string_view with_env = " with env ";
+inline constexpr std::string_view spawning_logger = "Spawning logger process";
+inline constexpr std::string_view running = "RUNNING";
+inline constexpr std::string_view ended = "ENDED";
+inline constexpr std::string_view quit = "QUIT";
+inline constexpr std::string_view waiting = "WAITING";
+inline constexpr std::string_view restart = "RESTART";
+inline constexpr std::string_view pidfile_failed = "Failed to create pidfile";
+
+// stderr texts that are not IOErrors.
+inline constexpr std::string_view empty_command = "Prelude.head: empty list";
+inline constexpr std::string_view no_such_user = "getUserEntryForName: does not exist (no such user)";
+inline constexpr std::string_view set_user_denied = "setUserID: permission denied (Operation not permitted)";
+
+}  // namespace angel::msg

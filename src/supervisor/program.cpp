@@ -1,0 +1,168 @@
+// One program's lifecycle (spec section 6):
+//   START -> [QUIT (missing...)] | Spawning... -> RUNNING -> ENDED -> QUIT | WAITING -> RESTART -> START
+// A spawn failure ends the entry with one stderr line; the next sync starts it again.
+#include "supervisor/daemon.hpp"
+#include "supervisor/durations.hpp"
+#include "supervisor/files.hpp"
+#include "supervisor/log.hpp"
+#include "supervisor/messages.hpp"
+#include "supervisor/show_env.hpp"
+#include "supervisor/spawn.hpp"
+#include "supervisor/split_command.hpp"
+
+namespace angel {
+namespace {
+
+std::vector<std::string> env_strings(const std::vector<EnvEntry>& env) {
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+    return out;
+}
+
+}  // namespace
+
+
+
+void Daemon::start_program(const std::string& id) {
+    if (running_.contains(id)) return;
+    running_.emplace(id, std::make_unique<Program>(io_));
+    begin_iteration(id);
+}
+
+void Daemon::begin_iteration(const std::string& id) {
+    const std::string ctx = program_context(id);
+    log(Level::v2, ctx, msg::start);
+    auto wanted = desired_.find(id);
+    if (wanted == desired_.end()) {
+        log(Level::v2, ctx, msg::quit_missing);
+        return end_entry(id);
+    }
+    Program& program = *running_.at(id);
+    program.spec = wanted->second;  // read once per iteration
+    if (!spawn_iteration(id, program)) return end_entry(id);
+}
+
+bool Daemon::spawn_iteration(const std::string& id, Program& program) {
+    const ProgramSpec& spec = program.spec;
+    const std::string ctx = program_context(id);
+    std::vector<std::string> argv = split_command(spec.exec);
+    if (argv.empty()) {
+        report_error(msg::empty_command);
+        return false;
+    }
+    log(Level::v1, ctx, std::string(msg::spawning_process) + argv[0] + std::string(msg::with_env) + show_env(spec.env));
+
+    Fd out, err;
+    if (spec.logger) {
+        log(Level::v2, ctx, msg::spawning_logger);
+        std::vector<std::string> logger_argv = split_command(*spec.logger);
+        if (logger_argv.empty()) {
+            report_error(msg::empty_command);
+            return false;
+        }
+        auto pipe = make_pipe();
+        if (auto* e = std::get_if<FileError>(&pipe)) {
+            report_error(e->text);
+            return false;
+        }
+        auto null_out = open_for_append("/dev/null");
+        if (auto* e = std::get_if<FileError>(&null_out)) {
+            report_error(e->text);
+            return false;
+        }
+        Pipe& p = std::get<Pipe>(pipe);
+        int null_fd = std::get<Fd>(null_out).get();
+        auto logger = spawn(SpawnRequest{logger_argv, std::nullopt, spec.directory, p.read.get(), null_fd, null_fd});
+        if (auto* e = std::get_if<SpawnError>(&logger)) {
+            report_error(e->text);
+            return false;
+        }
+        program.logger_pid = std::get<pid_t>(logger);
+        children_[program.logger_pid] = ChildOwner{ChildOwner::Role::logger, id};
+        log(Level::v2, logger_context(id), msg::running);
+        // The program writes both streams into the pipe; angel keeps no write end, so
+        // the logger sees EOF once the program and its descendants are gone.
+        out = std::move(p.write);
+    } else {
+        for (auto [path, fd] : {std::pair{&spec.stdout_path, &out}, std::pair{&spec.stderr_path, &err}}) {
+            auto opened = open_for_append(path->value_or("/dev/null"));
+            if (auto* e = std::get_if<FileError>(&opened)) {
+                report_error(e->text);
+                return false;
+            }
+            *fd = std::move(std::get<Fd>(opened));
+        }
+    }
+    int err_fd = err.get() >= 0 ? err.get() : out.get();
+    auto child = spawn(SpawnRequest{argv, env_strings(spec.env), spec.directory, -1, out.get(), err_fd});
+    if (auto* e = std::get_if<SpawnError>(&child)) {
+        report_error(e->text);
+        return false;
+    }
+    program.pid = std::get<pid_t>(child);
+    children_[program.pid] = ChildOwner{ChildOwner::Role::program, id};
+
+    if (spec.pidfile) {
+        auto written = write_pidfile(*spec.pidfile, program.pid);
+        if (auto* e = std::get_if<FileError>(&written)) {
+            log(Level::v2, ctx, msg::pidfile_failed);
+            // The child is killed and, unlike in the original, reaped (defect D8), but it
+            // is no longer this entry's: its end is not logged.
+            children_[program.pid].role = ChildOwner::Role::orphan;
+            KillTarget target{id, program.pid, program.logger_pid, spec.logger.has_value(), spec.termgrace, {}};
+            program.pid = 0;
+            program.state = Program::State::failing;
+            kill_sequence(target, [this, id, text = e->text] {
+                report_error(text);
+                end_entry(id);
+            });
+            return true;
+        }
+    }
+    program.state = Program::State::running;
+    log(Level::v2, ctx, msg::running);
+    return true;
+}
+
+void Daemon::on_child_exit(pid_t pid) {
+    auto found = children_.find(pid);
+    if (found == children_.end()) return;  // e.g. a child whose exec failed
+    ChildOwner owner = std::move(found->second);
+    children_.erase(found);
+    auto entry = running_.find(owner.id);
+    switch (owner.role) {
+        case ChildOwner::Role::orphan:
+            return;
+        case ChildOwner::Role::logger:
+            log(Level::v2, logger_context(owner.id), msg::ended);
+            if (entry != running_.end() && entry->second->logger_pid == pid) entry->second->logger_pid = 0;
+            return;
+        case ChildOwner::Role::program:
+            if (entry != running_.end() && entry->second->pid == pid) on_program_ended(owner.id, *entry->second);
+            return;
+    }
+}
+
+void Daemon::on_program_ended(const std::string& id, Program& program) {
+    const std::string ctx = program_context(id);
+    log(Level::v2, ctx, msg::ended);
+    program.pid = 0;
+    if (program.spec.pidfile) remove_file(*program.spec.pidfile);
+    if (!desired_.contains(id)) {
+        log(Level::v2, ctx, msg::quit);
+        return end_entry(id);
+    }
+    log(Level::v2, ctx, msg::waiting);
+    program.state = Program::State::waiting;
+    program.delay_timer.expires_after(capped_seconds(program.spec.delay));  // the started-with delay
+    program.delay_timer.async_wait([this, id](const boost::system::error_code& ec) {
+        if (ec) return;  // the entry is gone
+        log(Level::v2, program_context(id), msg::restart);
+        begin_iteration(id);
+    });
+}
+
+void Daemon::end_entry(const std::string& id) { running_.erase(id); }
+
+}  // namespace angel
