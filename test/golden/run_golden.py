@@ -227,6 +227,8 @@ class Run:
                             ignore=lambda d, names: CASE_META if d == self.case else ())
             os.chmod(self.work, 0o755)  # angel must be able to create files here
             steps = parse_steps(read_text(os.path.join(self.case, "steps")))
+            for step in steps:      # a typo must not show up halfway through a run
+                self.handler(*step)
             starts = [i for i, s in enumerate(steps) if s[1][0] == "start"]
             setup, timed = (steps[:starts[0]], steps[starts[0] + 1:]) if starts else ([], steps)
             for lineno, words, body in setup:
@@ -362,17 +364,22 @@ class Run:
         return [pid for pid, cmd in self.alive_members().items()
                 if pid != self.proc.pid and rx.search(cmd)]
 
-    def step(self, lineno, words, body):
+    def handler(self, lineno, words, body):
+        """(function, args, kwargs) for a step; CaseError if it is not valid."""
         op, args = words[0], words[1:]
-        handler = getattr(self, "do_" + op.replace("-", "_"), None)
-        if handler is None:
+        function = getattr(self, "do_" + op.replace("-", "_"), None)
+        if function is None:
             raise CaseError("steps:%d: unknown step %s" % (lineno, op))
         kwargs = {"body": body} if op == "write" else {}
         try:
-            inspect.signature(handler).bind(*args, **kwargs)
+            inspect.signature(function).bind(*args, **kwargs)
         except TypeError:
             raise CaseError("steps:%d: wrong arguments for %s" % (lineno, op))
-        handler(*args, **kwargs)
+        return function, args, kwargs
+
+    def step(self, lineno, words, body):
+        function, args, kwargs = self.handler(lineno, words, body)
+        function(*args, **kwargs)
 
     def do_at(self, seconds):
         time.sleep(max(0.0, self.t0 + float(seconds) - time.monotonic()))
@@ -617,6 +624,8 @@ def run_case(case_dir, opts):
         actual = run.run()
     except CaseError as e:
         return False, ["  case error: %s" % e]
+    except Exception as e:  # noqa: BLE001 - a harness bug must not hide the other cases
+        return False, ["  harness error: %s: %s" % (type(e).__name__, e)]
     if opts.save:
         write_transcript(os.path.join(opts.save, name), actual)
     if opts.record:
