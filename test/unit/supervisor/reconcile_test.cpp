@@ -1,0 +1,129 @@
+// The sync decision (spec 7.1, 7.2, 7.8).
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "supervisor/reconcile.hpp"
+
+namespace angel {
+namespace {
+
+using Ids = std::vector<std::string>;
+
+ProgramSpec spec(const std::string& id, const std::string& exec = "true") {
+    ProgramSpec s;
+    s.id = id;
+    s.exec = exec;
+    return s;
+}
+
+ProgramSpecs desired_of(const std::vector<ProgramSpec>& specs) {
+    ProgramSpecs out;
+    for (const ProgramSpec& s : specs) out[s.id] = s;
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(reconcile_plan)
+
+BOOST_AUTO_TEST_CASE(nothing_to_do) {
+    const SyncPlan plan = reconcile({}, {});
+    BOOST_TEST(plan.kills.empty());
+    BOOST_TEST(plan.starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(first_load_starts_all_sorted) {
+    const ProgramSpecs desired = desired_of({spec("b"), spec("a"), spec("B"), spec("w-10"), spec("w-2")});
+    const SyncPlan plan = reconcile(desired, {});
+    BOOST_TEST(plan.kills.empty());
+    BOOST_TEST(plan.starts == (Ids{"B", "a", "b", "w-10", "w-2"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unchanged_running_program_is_left_alone) {
+    const ProgramSpecs desired = desired_of({spec("a")});
+    const ProgramSpec started = spec("a");
+    const SyncPlan plan = reconcile(desired, {{"a", {&started, true}}});
+    BOOST_TEST(plan.kills.empty());
+    BOOST_TEST(plan.starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(changed_or_removed_live_programs_are_killed) {
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep"), spec("same"), spec("new")});
+    const ProgramSpec chg_old = spec("chg", "true");
+    const ProgramSpec same = spec("same");
+    const ProgramSpec rm = spec("rm");
+    const RunningSet running = {
+        {"chg", {&chg_old, true}}, {"rm", {&rm, true}}, {"same", {&same, true}}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST(plan.kills == (Ids{"chg", "rm"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.starts == (Ids{"new"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(waiting_entries_are_never_killed_nor_started) {
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep")});
+    const ProgramSpec chg_old = spec("chg", "true");
+    const ProgramSpec gone = spec("gone");
+    const RunningSet running = {{"chg", {&chg_old, false}}, {"gone", {&gone, false}}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST(plan.kills.empty());
+    BOOST_TEST(plan.starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
+    const ProgramSpec base = spec("p");
+    std::vector<ProgramSpec> variants(9, base);
+    variants[0].exec = "other";
+    variants[1].delay = 6;
+    variants[2].stdout_path = "/dev/null";
+    variants[3].stderr_path = "e";
+    variants[4].directory = "/";
+    variants[5].logger = "lg";
+    variants[6].pidfile = "p.pid";
+    variants[7].env = {{"A", "1"}};
+    variants[8].termgrace = 0;
+    for (const ProgramSpec& changed : variants) {
+        const SyncPlan plan = reconcile(desired_of({changed}), {{"p", {&base, true}}});
+        BOOST_TEST(plan.kills == (Ids{"p"}), boost::test_tools::per_element());
+        BOOST_TEST(plan.starts.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_kills_every_live_program) {
+    const ProgramSpec a = spec("a");
+    const ProgramSpec b = spec("b");
+    const ProgramSpec c = spec("c");
+    const SyncPlan plan = reconcile({}, {{"a", {&a, true}}, {"b", {&b, false}}, {"c", {&c, true}}});
+    BOOST_TEST(plan.kills == (Ids{"a", "c"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(count_one_to_three_and_back) {
+    const ProgramSpec w1 = spec("w-1");
+    const ProgramSpec w2 = spec("w-2");
+    const ProgramSpec w3 = spec("w-3");
+    const SyncPlan up = reconcile(desired_of({w1, w2, w3}), {{"w-1", {&w1, true}}});
+    BOOST_TEST(up.kills.empty());
+    BOOST_TEST(up.starts == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
+    const SyncPlan down = reconcile(desired_of({w1}),
+                                    {{"w-1", {&w1, true}}, {"w-2", {&w2, true}}, {"w-3", {&w3, true}}});
+    BOOST_TEST(down.kills == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
+    BOOST_TEST(down.starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(plain_to_count_one_renames) {
+    const ProgramSpec w = spec("w");
+    const SyncPlan plan = reconcile(desired_of({spec("w-1")}), {{"w", {&w, true}}});
+    BOOST_TEST(plan.kills == (Ids{"w"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.starts == (Ids{"w-1"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(entry_without_recorded_spec_counts_as_changed) {
+    const SyncPlan plan = reconcile(desired_of({spec("a")}), {{"a", {nullptr, true}}});
+    BOOST_TEST(plan.kills == (Ids{"a"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace angel
