@@ -14,9 +14,8 @@ using configurator::Value;
 
 constexpr std::string_view kEnvPrefix = "env.";
 
-bool is_env_key(std::string_view local) {
-    return local.size() > kEnvPrefix.size() && local.substr(0, kEnvPrefix.size()) == kEnvPrefix;
-}
+/// `env.NAME` (the reference matches the prefix `env.` alone, as here).
+bool is_env_key(std::string_view local) { return local.starts_with(kEnvPrefix); }
 
 /// The error kind of a string-only field, or nullopt when `local` is not one.
 std::optional<SpecErrorKind> string_field_error(std::string_view local) {
