@@ -164,6 +164,25 @@ BOOST_AUTO_TEST_CASE(example_mixed_names_and_nested_group) {
                R"([("Path_2","a b  c"),("x-y","dash-key"),("home","~/x"),("nested.inner","v")])");
 }
 
+BOOST_AUTO_TEST_CASE(reference_scenario_env_ordering) {
+    // shared/reference/scenarios/env-ordering
+    const auto specs = specs_of({{"ordered.exec", str("/usr/bin/env")},
+                                 {"ordered.stdout", str("env.out")},
+                                 {"ordered.delay", num(30)},
+                                 {"ordered.env.ZED", str("1")},
+                                 {"ordered.env.alpha", str("2")},
+                                 {"ordered.env.Mid", str("3")},
+                                 {"ordered.env.B2", str("4")},
+                                 {"ordered.env.a_b", str("5")},
+                                 {"ordered.env.LONG_VARIABLE_NAME", str("6")},
+                                 {"ordered.env.x", str("7")},
+                                 {"ordered.env.PATH", str("/opt/nowhere")}});
+    BOOST_TEST(spawning_line(specs, "ordered") ==
+               "{- program: ordered -} Spawning process: /usr/bin/env with env "
+               R"([("LONG_VARIABLE_NAME","6"),("x","7"),("ZED","1"),("a_b","5"),("Mid","3"),)"
+               R"(("PATH","/opt/nowhere"),("B2","4"),("alpha","2")])");
+}
+
 BOOST_AUTO_TEST_CASE(no_env_is_an_empty_list) {
     const auto specs = specs_of({{"ls.exec", str("ls")}});
     BOOST_TEST(spawning_line(specs, "ls") == "{- program: ls -} Spawning process: ls with env []");
