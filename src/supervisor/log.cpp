@@ -75,6 +75,7 @@ std::string& program_name_storage() {
 }  // namespace
 
 void init_log(int verbosity) {
+    ::tzset();  // local time follows TZ from the first record on
     using sink_t = bl::sinks::synchronous_sink<stdout_backend>;
     auto sink = boost::make_shared<sink_t>(boost::make_shared<stdout_backend>());
     sink->set_formatter(&format_record);

@@ -53,7 +53,6 @@ inline constexpr std::string_view pidfile_failed = "Failed to create pidfile";
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";
-inline constexpr std::string_view no_such_user = "getUserEntryForName: does not exist (no such user)";
 inline constexpr std::string_view set_user_denied = "setUserID: permission denied (Operation not permitted)";
 
 }  // namespace angel::msg

@@ -155,7 +155,8 @@ void Daemon::on_program_ended(const std::string& id, Program& program) {
     }
     log(Level::v2, ctx, msg::waiting);
     program.state = Program::State::waiting;
-    program.delay_timer.expires_after(capped_seconds(program.spec.delay));  // the started-with delay
+    // The delay of the spec the program was started with, not of a newer config.
+    program.delay_timer.expires_after(capped_seconds(program.spec.delay.value_or(kDefaultDelay)));
     program.delay_timer.async_wait([this, id](const boost::system::error_code& ec) {
         if (ec) return;  // the entry is gone
         log(Level::v2, program_context(id), msg::restart);

@@ -15,10 +15,15 @@ using EnvEntry = std::pair<std::string, std::string>;
 
 /// A program as configured, after count expansion, rounding and tilde expansion.
 /// Two specs compare equal exactly when the reference would leave the program running.
+/// Seconds before a restart when `delay` is absent.
+inline constexpr std::int64_t kDefaultDelay = 5;
+
 struct ProgramSpec {
     std::string id;                          ///< final id (`web`, or `worker-2` with count)
     std::string exec;                        ///< command line, split on spaces at spawn time
-    std::int64_t delay = 5;                  ///< seconds to wait before a restart (rounded)
+    std::optional<std::int64_t> delay;       ///< seconds before a restart (rounded); absent = 5,
+                                             ///< but absent and 5 differ, as in the original
+
     std::optional<std::string> stdout_path;  ///< `stdout`; /dev/null when absent
     std::optional<std::string> stderr_path;  ///< `stderr`; /dev/null when absent
     std::optional<std::string> directory;    ///< child's working directory; angel's when absent

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "supervisor/messages.hpp"
+#include "supervisor/spec_errors.hpp"
 
 namespace angel {
 
@@ -16,7 +17,7 @@ std::optional<std::string> switch_user(const std::string& user) {
     struct passwd* found = nullptr;
     std::vector<char> buf(16384);
     if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
-        return std::string(msg::no_such_user);
+        return std::string(kNoSuchUserText);
     }
     // Groups first: once the uid is dropped, changing them is no longer permitted.
     // Without root there are no groups to change; setuid alone decides, as in the original.

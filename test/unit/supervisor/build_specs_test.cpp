@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(defaults) {
     expected.id = "web";
     expected.exec = "run it";
     BOOST_TEST((spec == expected));
-    BOOST_TEST(spec.delay == 5);
+    BOOST_TEST(!spec.delay);  // absent: 5 s, but not equal to an explicit 5
     BOOST_TEST(!spec.stdout_path);
     BOOST_TEST(!spec.stderr_path);
     BOOST_TEST(!spec.directory);

@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(instances_share_all_other_keys) {
         const ProgramSpec& spec = specs.at(id);
         BOOST_TEST(spec.id == id);
         BOOST_TEST(spec.exec == "run");
-        BOOST_TEST(spec.delay == 1);
+        BOOST_TEST((spec.delay == 1));
         BOOST_TEST(spec.stdout_path.value_or("-") == "/tmp/out");
     }
 }
