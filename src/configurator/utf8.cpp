@@ -1,6 +1,9 @@
 // UTF-8 decoding and encoding, independent of the locale.
 #include "configurator/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace configurator {
 namespace {
 
@@ -51,6 +54,29 @@ std::optional<std::u32string> decode_utf8(std::string_view bytes) {
         i += len;
     }
     return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) {
+    const std::size_t n = bytes.size();
+    for (std::size_t i = 0; i < n;) {
+        // Runs of ASCII are the common case: test eight bytes at a time.
+        while (i + 8 <= n) {
+            std::uint64_t word;
+            std::memcpy(&word, bytes.data() + i, 8);
+            if (word & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        char32_t cp;
+        std::size_t len = decode_one(bytes, i, cp);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
 }
 
 std::u32string decode_utf8_lossless(std::string_view bytes) {

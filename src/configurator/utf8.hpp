@@ -11,6 +11,9 @@ namespace configurator {
 /// nullopt on the first invalid sequence.
 std::optional<std::u32string> decode_utf8(std::string_view bytes);
 
+/// Whether `bytes` is strict UTF-8 (as decode_utf8 accepts), without decoding it.
+bool is_valid_utf8(std::string_view bytes);
+
 /// Decodes UTF-8, turning each byte of an invalid sequence into U+DC00 + byte
 /// (GHC's round-trip escape for undecodable bytes in names and the environment).
 std::u32string decode_utf8_lossless(std::string_view bytes);

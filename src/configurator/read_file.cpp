@@ -1,0 +1,63 @@
+// open/fstat/read with GHC's error texts: its openFile opens, then refuses directories.
+#include "configurator/read_file.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "configurator/errors.hpp"
+#include "configurator/utf8.hpp"
+
+namespace configurator {
+
+std::optional<std::string> open_file(const std::string& path, int& fd, FileIdentity& identity) {
+    fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return errors::open_failed(path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return errors::open_failed(path, err);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return errors::is_a_directory(path);
+    }
+    identity = FileIdentity{st.st_dev, st.st_ino};
+    return std::nullopt;
+}
+
+std::optional<std::string> read_opened_file(const std::string& path, int fd, std::string& text) {
+    struct stat st {};
+    std::size_t capacity = 1 << 16;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        capacity = static_cast<std::size_t>(st.st_size) + 1;  // +1: see EOF in one read
+    }
+    text.clear();
+    std::size_t used = 0;
+    while (true) {
+        if (used == text.size()) text.resize(used == 0 ? capacity : used * 2);
+        const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            return errors::read_failed(path, err);
+        }
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
+        if (used > UINT32_MAX) {
+            ::close(fd);
+            return errors::file_too_large(path);
+        }
+    }
+    ::close(fd);
+    text.resize(used);
+    if (text.capacity() > used + used / 8 + 4096) text.shrink_to_fit();  // copying costs a peak; only when it pays
+    if (!is_valid_utf8(text)) return errors::invalid_byte_sequence(path);
+    return std::nullopt;
+}
+
+}  // namespace configurator
