@@ -24,6 +24,8 @@ struct ReservedWord {};
 struct NestingTooDeep {};
 /// Thrown for a number literal beyond the limits of limits.hpp.
 struct NumberTooLarge {};
+/// Thrown for a single name or string longer than Op::kMaxLength.
+struct TokenTooLarge {};
 
 /// What the actions share while one file is parsed.
 struct State {
@@ -39,8 +41,9 @@ struct State {
         push(kind, std::string_view(in.begin(), in.size()));
     }
     void push(OpKind kind, std::string_view text) {
-        file.ops.push_back(Op{kind, static_cast<std::uint32_t>(text.data() - file.text.data()),
-                              static_cast<std::uint32_t>(text.size())});
+        if (text.size() > Op::kMaxLength) throw TokenTooLarge{};
+        file.ops.emplace_back(kind, static_cast<std::uint32_t>(text.data() - file.text.data()),
+                              static_cast<std::uint32_t>(text.size()));
     }
 };
 
@@ -81,7 +84,7 @@ struct action<grammar::import_> {
     static void apply(const Input&, State& st) {
         auto& imports = st.file.imports;
         imports.push_back(st.last_string_escaped ? st.decoded : std::string(st.last_string));
-        st.file.ops.push_back(Op{OpKind::import_file, static_cast<std::uint32_t>(imports.size() - 1), 0});
+        st.file.ops.emplace_back(OpKind::import_file, static_cast<std::uint32_t>(imports.size() - 1), 0);
     }
 };
 

@@ -53,7 +53,7 @@ public:
 private:
     std::optional<std::string> apply(const Frame& frame, const Op& op) {
         const ParsedFile& file = frame.file->file;
-        switch (op.kind) {
+        switch (op.kind()) {
             case OpKind::bind: return bind(file.span(op));
             case OpKind::group_begin:
                 group_lengths_.push_back(prefix_.size());
@@ -64,7 +64,7 @@ private:
                 prefix_.resize(group_lengths_.back());
                 group_lengths_.pop_back();
                 return std::nullopt;
-            case OpKind::import_file: return import_file(frame, file.imports[op.offset]);
+            case OpKind::import_file: return import_file(frame, file.imports[op.offset()]);
             case OpKind::value_true: values_.emplace_back(true); return std::nullopt;
             case OpKind::value_false: values_.emplace_back(false); return std::nullopt;
             case OpKind::plain_string: return string_value(file.span(op), false);
@@ -150,9 +150,10 @@ private:
 
 }  // namespace
 
-LoadResult apply_files(const FileSet& files, const std::string& main_path, const EnvLookup& env) {
+LoadResult apply_files(FileSet files, const std::string& main_path, const EnvLookup& env) {
     Applier applier(files, env);
     if (auto err = applier.run(main_path)) return LoadError{*err};
+    files = FileSet();
     return applier.finish();
 }
 

@@ -77,6 +77,10 @@ std::string file_too_large(std::string_view path) {
     return std::string(path) + ": file larger than 4 GiB";
 }
 
+std::string token_too_large(std::string_view path) {
+    return std::string(path) + ": a single string, name or number longer than 256 MiB";
+}
+
 std::string interpolation_too_large() {
     return "interpolation produced more than " + std::to_string(kMaxInterpolatedBytes >> 20) + " MiB of text";
 }

@@ -42,6 +42,7 @@ std::string import_cycle(const std::vector<std::string>& chain);
 std::string nesting_too_deep(std::string_view path);
 std::string number_too_large(std::string_view path);
 std::string file_too_large(std::string_view path);
+std::string token_too_large(std::string_view path);
 std::string interpolation_too_large();
 std::string too_many_imports();
 

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #include "configurator/apply.hpp"
 #include "configurator/file_set.hpp"
@@ -22,7 +23,7 @@ LoadResult load(const std::string& path, const EnvLookup& env) {
     try {
         FileSet files;
         if (auto err = load_files(path, env, files)) return LoadError{*err};
-        return apply_files(files, path, env);
+        return apply_files(std::move(files), path, env);
     } catch (const std::bad_alloc&) {
         return LoadError{path + ": out of memory"};
     }

@@ -25,11 +25,14 @@ public:
     Map finish();
 
 private:
-    std::size_t slot_of(std::string_view key) const;  ///< its slot, or the empty slot where it would go
+    /// The slot holding `key`, or the empty slot where it would go.
+    std::size_t slot_of(std::string_view key, std::uint32_t hash) const;
     void grow();
 
     std::deque<Map::value_type> entries_;
-    std::vector<std::uint32_t> slots_;  ///< entry index + 1; 0 = empty
+    /// Per slot: the key's 32-bit hash << 32 | (entry index + 1); 0 = empty. The stored
+    /// hash spares most key comparisons and lets the table grow without reading keys.
+    std::vector<std::uint64_t> slots_;
 };
 
 }  // namespace configurator

@@ -77,11 +77,27 @@ Map::Map(std::initializer_list<value_type> init) {
 Map Map::from_unique_entries(std::deque<value_type> entries) {
     Map m;
     m.entries_ = std::move(entries);
-    m.order_.resize(m.entries_.size());
-    for (std::uint32_t i = 0; i < m.order_.size(); ++i) m.order_[i] = i;
-    std::sort(m.order_.begin(), m.order_.end(), [&m](std::uint32_t a, std::uint32_t b) {
-        return m.entries_[a].first < m.entries_[b].first;
+    // Sort (first 8 key bytes as a big-endian number, index) pairs: most comparisons
+    // are then decided without reaching into the entries.
+    struct Sortable {
+        std::uint64_t prefix;
+        std::uint32_t index;
+    };
+    std::vector<Sortable> keys(m.entries_.size());
+    for (std::uint32_t i = 0; i < keys.size(); ++i) {
+        const std::string& k = m.entries_[i].first;
+        std::uint64_t prefix = 0;
+        for (std::size_t b = 0; b < 8; ++b) {
+            prefix = prefix << 8 | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
+        }
+        keys[i] = {prefix, i};
+    }
+    std::sort(keys.begin(), keys.end(), [&m](const Sortable& a, const Sortable& b) {
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        return m.entries_[a.index].first < m.entries_[b.index].first;
     });
+    m.order_.resize(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) m.order_[i] = keys[i].index;
     return m;
 }
 
