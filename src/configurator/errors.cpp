@@ -74,7 +74,7 @@ std::string number_too_large(std::string_view path) {
 }
 
 std::string file_too_large(std::string_view path) {
-    return std::string(path) + ": file larger than 4 GiB";
+    return std::string(path) + ": file larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
 }
 
 std::string token_too_large(std::string_view path) {

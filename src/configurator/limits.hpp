@@ -7,6 +7,10 @@
 
 namespace configurator {
 
+/// Bytes in one file (the reference reads lazily and would stop at the first syntax
+/// error of an endless device; whole-file reading needs a bound).
+inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
+
 /// Groups and lists nested inside each other (the parser recurses once per level).
 inline constexpr std::size_t kMaxNesting = 1000;
 

@@ -2,19 +2,23 @@
 #include "configurator/read_file.hpp"
 
 #include <cerrno>
-#include <cstdint>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "configurator/errors.hpp"
+#include "configurator/limits.hpp"
 #include "configurator/utf8.hpp"
 
 namespace configurator {
 
 std::optional<std::string> open_file(const std::string& path, int& fd, FileIdentity& identity) {
-    fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    // Non-blocking like GHC's openFile, so a FIFO without a writer does not hang the
+    // open; reads are made blocking again below.
+    fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return errors::open_failed(path, errno);
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int err = errno;
@@ -48,7 +52,7 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, std
         }
         if (n == 0) break;
         used += static_cast<std::size_t>(n);
-        if (used > UINT32_MAX) {
+        if (used > kMaxFileBytes) {  // also ends endless devices such as /dev/zero
             ::close(fd);
             return errors::file_too_large(path);
         }

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <sys/stat.h>
+
 #include "test_util.hpp"
 
 using configurator::test::dump;
@@ -59,6 +61,12 @@ BOOST_AUTO_TEST_CASE(reading_errors) {
         return 0;
     });
     BOOST_TEST(dump_text(std::string("a = \"x\0y\"", 9)) == "a\tstring\t\"x\\u{0}y\"\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_fifo_without_writer_reads_as_empty) {
+    TempDir dir;
+    BOOST_REQUIRE(::mkfifo(dir.path("fifo").c_str(), 0600) == 0);
+    BOOST_TEST(dump(dir.write("main.cfg", "import \"fifo\"\nx = 1\n")) == "x\tnumber\t1/1\n");
 }
 
 BOOST_AUTO_TEST_CASE(import_paths_are_relative_to_the_importing_file) {
