@@ -85,22 +85,23 @@ private:
         return std::nullopt;
     }
 
-    // Only a binding's direct value is interpolated, never a list element.
+    // Only a binding's direct value is interpolated, never a list element. Strings are
+    // built in a scratch buffer and stored by an exact-size copy: growing them in place
+    // would leave up to twice their size allocated in the map.
     std::optional<std::string> string_value(std::string_view text, bool escaped) {
-        std::string s;
         if (escaped) {
-            unescape(text, s);  // known valid: the parser checked it
-        } else {
-            s.assign(text);
+            scratch_.clear();
+            unescape(text, scratch_);  // known valid: the parser checked it
+            text = scratch_;
         }
-        if (list_starts_.empty() && s.find('$') != std::string::npos) {
-            std::string out;
-            if (auto err = interpolate_value(s, prefix_, map_, env_, out)) return err;
-            interpolated_bytes_ += out.size();
+        if (list_starts_.empty() && text.find('$') != std::string_view::npos) {
+            expanded_.clear();
+            if (auto err = interpolator_.value(text, prefix_, map_, env_, expanded_)) return err;
+            interpolated_bytes_ += expanded_.size();
             if (interpolated_bytes_ > kMaxInterpolatedBytes) return errors::interpolation_too_large();
-            s = std::move(out);
+            text = expanded_;
         }
-        values_.emplace_back(std::move(s));
+        values_.emplace_back(std::string(text));
         return std::nullopt;
     }
 
@@ -138,11 +139,14 @@ private:
     const FileSet& files_;
     const EnvLookup& env_;
     MapBuilder map_;
+    Interpolator interpolator_;
     std::vector<Frame> stack_;
     std::string prefix_;                     ///< "g1.g2." of the groups open
     std::vector<std::size_t> group_lengths_;  ///< prefix_ length before each open group
     std::vector<Value> values_;              ///< values being built (postfix ops)
     std::vector<std::size_t> list_starts_;   ///< where each open list's elements start
+    std::string scratch_;                    ///< a string with its escapes decoded
+    std::string expanded_;                   ///< a string with its interpolations expanded
     std::size_t applied_ = 0;
     std::size_t budget_ = 0;
     std::size_t interpolated_bytes_ = 0;

@@ -54,21 +54,19 @@ std::optional<std::string> parse_interpolation(std::string_view s, std::vector<I
 
 std::optional<std::string> environment_text(const EnvLookup& env, std::string_view name) {
     std::optional<std::string> value = env(name);
-    if (!value || decode_utf8(*value)) return value;
+    if (!value || is_valid_utf8(*value)) return value;
     std::string clean;
     for (char32_t c : decode_utf8_lossless(*value)) append_utf8(clean, c >= 0xDC80 && c <= 0xDCFF ? 0xFFFD : c);
     return clean;
 }
 
-std::optional<std::string> interpolate_value(std::string_view s, std::string_view prefix, const MapBuilder& map,
-                                             const EnvLookup& env, std::string& out) {
-    std::vector<InterpolationPiece> pieces;
-    if (auto err = parse_interpolation(s, pieces)) return err;
-    std::string key;
-    for (const auto& piece : pieces) {
+std::optional<std::string> Interpolator::value(std::string_view s, std::string_view prefix, const MapBuilder& map,
+                                               const EnvLookup& env, std::string& out) {
+    if (auto err = parse_interpolation(s, pieces_)) return err;
+    for (const auto& piece : pieces_) {
         if (!piece.is_name) {
             out += piece.text;
-        } else if (const Value* v = scoped_find(map, prefix, piece.text, key)) {
+        } else if (const Value* v = scoped_find(map, prefix, piece.text, key_)) {
             if (v->is_string()) {
                 out += v->as_string();
             } else if (v->is_number()) {
@@ -85,10 +83,9 @@ std::optional<std::string> interpolate_value(std::string_view s, std::string_vie
     return std::nullopt;
 }
 
-std::optional<std::string> interpolate_path(std::string_view s, const EnvLookup& env, std::string& out) {
-    std::vector<InterpolationPiece> pieces;
-    if (auto err = parse_interpolation(s, pieces)) return err;
-    for (const auto& piece : pieces) {
+std::optional<std::string> Interpolator::path(std::string_view s, const EnvLookup& env, std::string& out) {
+    if (auto err = parse_interpolation(s, pieces_)) return err;
+    for (const auto& piece : pieces_) {
         if (!piece.is_name) {
             out += piece.text;
         } else if (auto e = environment_text(env, piece.text)) {
@@ -98,6 +95,15 @@ std::optional<std::string> interpolate_path(std::string_view s, const EnvLookup&
         }
     }
     return std::nullopt;
+}
+
+std::optional<std::string> interpolate_value(std::string_view s, std::string_view prefix, const MapBuilder& map,
+                                             const EnvLookup& env, std::string& out) {
+    return Interpolator().value(s, prefix, map, env, out);
+}
+
+std::optional<std::string> interpolate_path(std::string_view s, const EnvLookup& env, std::string& out) {
+    return Interpolator().path(s, env, out);
 }
 
 }  // namespace configurator

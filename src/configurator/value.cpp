@@ -77,23 +77,26 @@ Map::Map(std::initializer_list<value_type> init) {
 Map Map::from_unique_entries(std::deque<value_type> entries) {
     Map m;
     m.entries_ = std::move(entries);
-    // Sort (first 8 key bytes as a big-endian number, index) pairs: most comparisons
-    // are then decided without reaching into the entries.
+    // Sort (first 16 key bytes as two big-endian numbers, index): most comparisons are
+    // then decided without reaching into the entries.
     struct Sortable {
-        std::uint64_t prefix;
+        std::uint64_t high;
+        std::uint64_t low;
         std::uint32_t index;
+    };
+    auto bytes_at = [](const std::string& k, std::size_t from) {
+        std::uint64_t v = 0;
+        for (std::size_t b = from; b < from + 8; ++b) v = v << 8 | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
+        return v;
     };
     std::vector<Sortable> keys(m.entries_.size());
     for (std::uint32_t i = 0; i < keys.size(); ++i) {
         const std::string& k = m.entries_[i].first;
-        std::uint64_t prefix = 0;
-        for (std::size_t b = 0; b < 8; ++b) {
-            prefix = prefix << 8 | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
-        }
-        keys[i] = {prefix, i};
+        keys[i] = {bytes_at(k, 0), bytes_at(k, 8), i};
     }
     std::sort(keys.begin(), keys.end(), [&m](const Sortable& a, const Sortable& b) {
-        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        if (a.high != b.high) return a.high < b.high;
+        if (a.low != b.low) return a.low < b.low;
         return m.entries_[a.index].first < m.entries_[b.index].first;
     });
     m.order_.resize(keys.size());
