@@ -1,6 +1,7 @@
 // Exact number literals, and Haskell's rendering of a Rational rounded to Double.
 #include "configurator/number.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -20,7 +21,6 @@ struct Literal {
     bool negative = false;
     std::string digits;
     long exponent = 0;
-    bool exponent_overflow = false;
 };
 
 Literal split(std::string_view s) {
@@ -38,8 +38,7 @@ Literal split(std::string_view s) {
         bool negative = false;
         if (s[i] == '+' || s[i] == '-') negative = s[i++] == '-';
         for (; i < s.size(); ++i) {
-            written = written * 10 + (s[i] - '0');
-            if (written > 1'000'000'000L) lit.exponent_overflow = true, written = 1'000'000'000L;
+            written = std::min(written * 10 + (s[i] - '0'), 1'000'000'000L);  // callers check limits first
         }
         if (negative) written = -written;
     }
