@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""End-to-end checks that the golden step language cannot express.
+
+usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups)
+Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
+"""
+import os
+import pwd
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def line_count(path):
+    try:
+        with open(path) as f:
+            return sum(1 for _ in f)
+    except FileNotFoundError:
+        return 0
+
+
+def write(path, text, mode=0o644):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+def broken_pipe(angel):
+    """D25, fixed: once stdout is a broken pipe angel stops logging and keeps supervising."""
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.6\n}\n')
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        first = proc.stdout.readline()
+        assert first.endswith(b"{main} Angel started\n"), first
+        proc.stdout.close()  # the reader goes away: angel's next write gets EPIPE
+        ticks = os.path.join(work, "ticks.log")
+        before = line_count(ticks)
+        wait_for(lambda: line_count(ticks) >= before + 4, 15, "four more restarts after the pipe broke")
+        assert proc.poll() is None, "angel died"
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(timeout=10)
+        err = proc.stderr.read().decode()
+        assert status == 0, f"exit status {status}"
+        assert err == "", f"stderr: {err!r}"
+
+
+def user_groups(angel):
+    """D3, fixed: -u USER sets the supplementary groups and the gid too, not only the uid."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        print("skipped: no user nobody")
+        return SKIP
+    with tempfile.TemporaryDirectory() as work:
+        os.chmod(work, 0o777)  # angel, now nobody, opens ids.log here
+        write(os.path.join(work, "ids.sh"), "#!/bin/sh\nid -u; id -g; id -G\nexec sleep 60\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'ids {\n  exec = "./ids.sh"\n  stdout = "ids.log"\n}\n')
+        proc = subprocess.Popen([angel, "angel.conf", "-u", "nobody"], cwd=work, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            ids = os.path.join(work, "ids.log")
+            wait_for(lambda: line_count(ids) >= 3, 15, "the program's ids")
+            with open(f"/proc/{proc.pid}/status") as f:
+                status = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+            os.killpg(proc.pid, signal.SIGKILL)
+        uid, gid = str(nobody.pw_uid), str(nobody.pw_gid)
+        with open(ids) as f:
+            child = f.read().split("\n")[:3]
+        assert child == [uid, gid, gid], f"child ids {child}, wanted {[uid, gid, gid]}"
+        assert status["Uid"].split() == [uid] * 4, status["Uid"]
+        assert status["Gid"].split() == [gid] * 4, status["Gid"]
+        assert status["Groups"].split() == [gid], status["Groups"]
+
+
+def main():
+    angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
+    try:
+        result = {"broken-pipe": broken_pipe, "user-groups": user_groups}[test](angel)
+    except AssertionError as e:
+        print(f"FAIL {test}: {e}")
+        return 1
+    if result == SKIP:
+        return SKIP
+    print(f"PASS {test}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
