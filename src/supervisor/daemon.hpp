@@ -33,7 +33,7 @@ struct Program {
     explicit Program(boost::asio::io_context& io) : delay_timer(io) {}
 
     ProgramSpec spec;                        ///< spec read at the last START
-    State state = State::running;
+    State state = State::waiting;            ///< no live child until a spawn succeeds
     pid_t pid = 0;                           ///< live program child, 0 if none
     pid_t logger_pid = 0;                    ///< live logger child, 0 if none
     boost::asio::steady_timer delay_timer;   ///< WAITING -> RESTART

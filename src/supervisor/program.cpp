@@ -139,7 +139,10 @@ void Daemon::on_child_exit(pid_t pid) {
             if (entry != running_.end() && entry->second->logger_pid == pid) entry->second->logger_pid = 0;
             return;
         case ChildOwner::Role::program:
-            if (entry != running_.end() && entry->second->pid == pid) on_program_ended(owner.id, *entry->second);
+            if (entry != running_.end() && entry->second->state == Program::State::running &&
+                entry->second->pid == pid) {
+                on_program_ended(owner.id, *entry->second);
+            }
             return;
     }
 }

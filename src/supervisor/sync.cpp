@@ -13,7 +13,10 @@ namespace angel {
 void Daemon::sync(std::function<void()> done) {
     RunningSet view;
     for (const auto& [id, program] : running_) {
-        view.emplace_hint(view.end(), id, RunningEntry{&program->spec, program->pid != 0});
+        // Only a program with a live child can be killed; WAITING and failing entries are
+        // left alone, and their presence keeps the sync from starting them twice.
+        bool live = program->state == Program::State::running;
+        view.emplace_hint(view.end(), id, RunningEntry{&program->spec, live});
     }
     SyncPlan plan = reconcile(desired_, view);
     if (plan.kills.empty() && plan.starts.empty()) return done();
