@@ -1,6 +1,7 @@
 // open/fstat/read with GHC's error texts: its openFile opens, then refuses directories.
 #include "configurator/read_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -42,7 +43,7 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, std
     text.clear();
     std::size_t used = 0;
     while (true) {
-        if (used == text.size()) text.resize(used == 0 ? capacity : used * 2);
+        if (used == text.size()) text.resize(used == 0 ? capacity : std::min(used * 2, kMaxFileBytes + 1));
         const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
