@@ -114,7 +114,7 @@ template <> struct action<grammar::list_close> : push_op<OpKind::list_end> {};
 template <> struct action<grammar::group_close> : push_op<OpKind::group_end> {};
 
 template <>
-struct action<grammar::binding> {
+struct action<grammar::binding_head> {
     template <typename Input>
     static void apply(const Input&, State& st) {
         st.push(OpKind::bind, st.pending_name);

@@ -24,7 +24,7 @@ struct Frame {
 
 class Applier {
 public:
-    Applier(const FileSet& files, const EnvLookup& env) : files_(files), env_(env) {
+    Applier(FileSet& files, const EnvLookup& env) : files_(files), env_(env) {
         budget_ = std::max(kMinApplyBudget, kMaxApplyFactor * files.total_ops);
     }
 
@@ -33,6 +33,7 @@ public:
         if (auto err = interpolate_path(main_path, env_, path)) return err;
         const FileSet::Entry* entry = files_.find(path);
         if (!entry) return std::nullopt;
+        main_parsed_ = entry->parsed;
         stack_.push_back(Frame{files_.parsed[entry->parsed].get(), 0, main_path, path});
         while (!stack_.empty()) {
             Frame& top = stack_.back();
@@ -44,6 +45,11 @@ public:
             if (++applied_ > budget_) return errors::too_many_imports();
             const Op& op = ops[top.next_op++];
             if (auto err = apply(top, op)) return err;
+            // The main file is applied exactly once (a second time would be a cycle),
+            // front to back: its ops and text can go as soon as they are passed.
+            if (stack_.size() == 1 && (stack_[0].next_op & (OpList::kBlockSize - 1)) == 0) {
+                release_main_before(stack_[0].next_op);
+            }
         }
         return std::nullopt;
     }
@@ -51,6 +57,14 @@ public:
     Map finish() { return map_.finish(); }
 
 private:
+    void release_main_before(std::size_t next_op) {
+        ParsedFile& main = files_.parsed[main_parsed_]->file;
+        if (next_op < main.ops.size() && main.ops[next_op].kind() != OpKind::import_file) {
+            main.text.release_before(main.ops[next_op].offset());
+        }
+        main.ops.release_before(next_op);
+    }
+
     std::optional<std::string> apply(const Frame& frame, const Op& op) {
         const ParsedFile& file = frame.file->file;
         switch (op.kind()) {
@@ -65,11 +79,11 @@ private:
                 group_lengths_.pop_back();
                 return std::nullopt;
             case OpKind::import_file: return import_file(frame, file.imports[op.offset()]);
-            case OpKind::value_true: values_.emplace_back(true); return std::nullopt;
-            case OpKind::value_false: values_.emplace_back(false); return std::nullopt;
+            case OpKind::value_true: value_done(Value(true)); return std::nullopt;
+            case OpKind::value_false: value_done(Value(false)); return std::nullopt;
             case OpKind::plain_string: return string_value(file.span(op), false);
             case OpKind::escaped_string: return string_value(file.span(op), true);
-            case OpKind::number: values_.emplace_back(number_from_literal(file.span(op))); return std::nullopt;
+            case OpKind::number: value_done(Value(number_from_literal(file.span(op)))); return std::nullopt;
             case OpKind::list_begin: list_starts_.push_back(values_.size()); return std::nullopt;
             case OpKind::list_end: end_list(); return std::nullopt;
         }
@@ -77,12 +91,18 @@ private:
     }
 
     std::optional<std::string> bind(std::string_view name) {
-        const std::size_t length = prefix_.size();
-        prefix_ += name;
-        map_.assign(prefix_, std::move(values_.back()));
-        prefix_.resize(length);
-        values_.pop_back();
+        key_.assign(prefix_);
+        key_ += name;
         return std::nullopt;
+    }
+
+    // A value is complete when no list is open: it goes to the key of its bind op.
+    void value_done(Value v) {
+        if (!list_starts_.empty()) {
+            values_.push_back(std::move(v));
+        } else {
+            map_.assign(key_, std::move(v));
+        }
     }
 
     // Only a binding's direct value is interpolated, never a list element. Strings are
@@ -101,7 +121,7 @@ private:
             if (interpolated_bytes_ > kMaxInterpolatedBytes) return errors::interpolation_too_large();
             text = expanded_;
         }
-        values_.emplace_back(std::string(text));
+        value_done(Value(std::string(text)));
         return std::nullopt;
     }
 
@@ -111,7 +131,7 @@ private:
         List list(std::make_move_iterator(values_.begin() + static_cast<std::ptrdiff_t>(start)),
                   std::make_move_iterator(values_.end()));
         values_.resize(start);
-        values_.emplace_back(std::move(list));
+        value_done(Value(std::move(list)));
     }
 
     std::optional<std::string> import_file(const Frame& frame, const std::string& child) {
@@ -136,14 +156,16 @@ private:
         return errors::import_cycle(chain);
     }
 
-    const FileSet& files_;
+    FileSet& files_;
+    std::size_t main_parsed_ = 0;
     const EnvLookup& env_;
     MapBuilder map_;
     Interpolator interpolator_;
     std::vector<Frame> stack_;
     std::string prefix_;                     ///< "g1.g2." of the groups open
     std::vector<std::size_t> group_lengths_;  ///< prefix_ length before each open group
-    std::vector<Value> values_;              ///< values being built (postfix ops)
+    std::string key_;                        ///< the key of the binding being applied
+    std::vector<Value> values_;              ///< elements of the lists open
     std::vector<std::size_t> list_starts_;   ///< where each open list's elements start
     std::string scratch_;                    ///< a string with its escapes decoded
     std::string expanded_;                   ///< a string with its interpolations expanded

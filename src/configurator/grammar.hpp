@@ -80,7 +80,8 @@ struct value : pegtl::sor<kw_on, kw_off, kw_true, kw_false, string_value, number
 struct directives;
 struct import_keyword : pegtl::string<'i', 'm', 'p', 'o', 'r', 't'> {};
 struct import_ : pegtl::seq<import_keyword, lws, string> {};  // NOLINT(readability-identifier-naming)
-struct binding : pegtl::seq<name, lws, pegtl::one<'='>, lws, value> {};
+struct binding_head : pegtl::seq<name, lws, pegtl::one<'='>> {};
+struct binding : pegtl::seq<binding_head, lws, value> {};
 struct group_open : pegtl::seq<name, lws, pegtl::one<'{'>, lws> {};
 struct group_close : pegtl::one<'}'> {};
 struct group_body : pegtl::seq<directives, lws, group_close> {};

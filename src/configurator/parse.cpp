@@ -1,8 +1,6 @@
 // Runs the grammar with its actions and turns the parser's exceptions into error texts.
 #include "configurator/parse.hpp"
 
-#include <algorithm>
-
 #include <tao/pegtl.hpp>
 
 #include "configurator/actions.hpp"
@@ -15,10 +13,6 @@ std::optional<std::string> parse_file(ParsedFile& file, std::string_view path) {
     namespace pegtl = tao::pegtl;
     file.ops.clear();
     file.imports.clear();
-    // Every op consumes at least one byte: reserving that bound up front means the ops
-    // never move while growing (a copy would double their peak). Pages never written are
-    // never resident, so the generous reservation costs address space, not memory.
-    file.ops.reserve(std::min<std::size_t>(file.text.size() + 1, std::size_t{1} << 27));
     parsing::State state{file, {}, {}, false, {}, 0};
     pegtl::memory_input<pegtl::tracking_mode::lazy> in(file.text.data(), file.text.size(), "");
     try {

@@ -34,17 +34,27 @@ std::optional<std::string> open_file(const std::string& path, int& fd, FileIdent
     return std::nullopt;
 }
 
-std::optional<std::string> read_opened_file(const std::string& path, int fd, std::string& text) {
+std::optional<std::string> read_opened_file(const std::string& path, int fd, TextBuffer& text) {
     struct stat st {};
     std::size_t capacity = 1 << 16;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
         capacity = static_cast<std::size_t>(st.st_size) + 1;  // +1: see EOF in one read
     }
-    text.clear();
-    std::size_t used = 0;
+    text = TextBuffer();
     while (true) {
-        if (used == text.size()) text.resize(used == 0 ? capacity : std::min(used * 2, kMaxFileBytes + 1));
-        const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+        if (text.size() == text.capacity()) {
+            // Also ends endless devices such as /dev/zero.
+            if (text.size() > kMaxFileBytes) {
+                ::close(fd);
+                return errors::file_too_large(path);
+            }
+            const std::size_t want = text.size() == 0 ? capacity : std::min(text.size() * 2, kMaxFileBytes + 1);
+            if (!text.reserve(std::max(want, text.size() + 1))) {
+                ::close(fd);
+                return errors::read_failed(path, ENOMEM);
+            }
+        }
+        const ssize_t n = ::read(fd, text.tail(), text.capacity() - text.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             const int err = errno;
@@ -52,16 +62,11 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, std
             return errors::read_failed(path, err);
         }
         if (n == 0) break;
-        used += static_cast<std::size_t>(n);
-        if (used > kMaxFileBytes) {  // also ends endless devices such as /dev/zero
-            ::close(fd);
-            return errors::file_too_large(path);
-        }
+        text.grow(static_cast<std::size_t>(n));
     }
     ::close(fd);
-    text.resize(used);
-    if (text.capacity() > used + used / 8 + 4096) text.shrink_to_fit();  // copying costs a peak; only when it pays
-    if (!is_valid_utf8(text)) return errors::invalid_byte_sequence(path);
+    if (text.size() > kMaxFileBytes) return errors::file_too_large(path);
+    if (!is_valid_utf8(text.view())) return errors::invalid_byte_sequence(path);
     return std::nullopt;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <sys/types.h>
 
+#include "configurator/text_buffer.hpp"
+
 namespace configurator {
 
 /// Which file an open path led to (device and inode), to recognise it under any spelling.
@@ -20,6 +22,6 @@ std::optional<std::string> open_file(const std::string& path, int& fd, FileIdent
 
 /// Reads the opened file whole into `text` (closing fd) and checks it is UTF-8; on
 /// failure returns the reference's error text for `path`.
-std::optional<std::string> read_opened_file(const std::string& path, int fd, std::string& text);
+std::optional<std::string> read_opened_file(const std::string& path, int fd, TextBuffer& text);
 
 }  // namespace configurator

@@ -77,30 +77,22 @@ Map::Map(std::initializer_list<value_type> init) {
 Map Map::from_unique_entries(std::deque<value_type> entries) {
     Map m;
     m.entries_ = std::move(entries);
-    // Sort (first 16 key bytes as two big-endian numbers, index): most comparisons are
-    // then decided without reaching into the entries.
-    struct Sortable {
-        std::uint64_t high;
-        std::uint64_t low;
-        std::uint32_t index;
-    };
-    auto bytes_at = [](const std::string& k, std::size_t from) {
-        std::uint64_t v = 0;
-        for (std::size_t b = from; b < from + 8; ++b) v = v << 8 | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
-        return v;
-    };
-    std::vector<Sortable> keys(m.entries_.size());
-    for (std::uint32_t i = 0; i < keys.size(); ++i) {
+    // Sort the index by key, comparing the first 8 bytes of each key as one big-endian
+    // number first: most comparisons end there without reaching into the entries.
+    // (Kept apart from the index so the sort's extra memory is 8 bytes per key.)
+    std::vector<std::uint64_t> prefix(m.entries_.size());
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
         const std::string& k = m.entries_[i].first;
-        keys[i] = {bytes_at(k, 0), bytes_at(k, 8), i};
+        std::uint64_t v = 0;
+        for (std::size_t b = 0; b < 8; ++b) v = v << 8 | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0);
+        prefix[i] = v;
     }
-    std::sort(keys.begin(), keys.end(), [&m](const Sortable& a, const Sortable& b) {
-        if (a.high != b.high) return a.high < b.high;
-        if (a.low != b.low) return a.low < b.low;
-        return m.entries_[a.index].first < m.entries_[b.index].first;
+    m.order_.resize(m.entries_.size());
+    for (std::uint32_t i = 0; i < m.order_.size(); ++i) m.order_[i] = i;
+    std::sort(m.order_.begin(), m.order_.end(), [&m, &prefix](std::uint32_t a, std::uint32_t b) {
+        if (prefix[a] != prefix[b]) return prefix[a] < prefix[b];
+        return m.entries_[a].first < m.entries_[b].first;
     });
-    m.order_.resize(keys.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) m.order_[i] = keys[i].index;
     return m;
 }
 
