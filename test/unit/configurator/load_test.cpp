@@ -164,3 +164,25 @@ BOOST_AUTO_TEST_CASE(hostile_sizes_are_bounded) {
     BOOST_TEST(load_error(dir.write("n.cfg", "n = 1e5000")) ==
                dir.path("n.cfg") + ": number with more than 4096 digits or an exponent beyond 4096 in magnitude");
 }
+
+BOOST_AUTO_TEST_CASE(a_large_main_file_with_imports_between_its_blocks) {
+    // Far more ops than one block and far more text than one page, so the main file's
+    // ops and text are released while it is applied, with imports in between.
+    TempDir dir;
+    dir.write("other.cfg", "o = \"$(g.x)\"\nimport \"leaf.cfg\"\n");
+    dir.write("leaf.cfg", "leaf = [1, [2]]\n");
+    std::string main = "g { x = \"gx\" }\n";
+    for (int i = 0; i < 30000; ++i) {
+        main += "k" + std::to_string(i) + " = [" + std::to_string(i) + ", \"s\\u0041" + std::to_string(i) + "\"]\n";
+        if (i % 7000 == 1) main += "grp" + std::to_string(i) + " {\n  import \"other.cfg\"\n}\n";
+    }
+    main += "last = \"$(g.x)!\"\n";
+    configurator::LoadResult r = configurator::load(dir.write("main.cfg", main), configurator::test::fixed_env());
+    BOOST_REQUIRE(std::holds_alternative<configurator::Map>(r));
+    const auto& m = std::get<configurator::Map>(r);
+    BOOST_TEST(m.size() == 1u + 30000u + 5u * 2u + 1u);
+    BOOST_TEST(m.at("k12345").as_list()[1].as_string() == "sA12345");
+    BOOST_TEST(m.at("grp7001.o").as_string() == "gx");
+    BOOST_TEST(m.at("grp28001.leaf").as_list()[1].as_list()[0].as_number() == 2);
+    BOOST_TEST(m.at("last").as_string() == "gx!");
+}
