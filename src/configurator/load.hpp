@@ -30,7 +30,9 @@ using LoadResult = std::variant<Map, LoadError>;
 /// the path text is interpolated from the environment, the file is read as
 /// UTF-8, imports are resolved relative to the importing file's path text,
 /// then bindings are applied in order with interpolation. Import cycles end
-/// with one error instead of running forever (a documented difference).
+/// with one error instead of running forever (a documented difference):
+/// `a.cfg: import cycle: a.cfg -> b.cfg -> a.cfg`. Input beyond the limits of
+/// limits.hpp (nesting, number size, file size, ...) also ends with one error.
 LoadResult load(const std::string& path, const EnvLookup& env = process_environment());
 
 }  // namespace configurator
