@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <exception>
 #include <variant>
 
 #include "configurator/load.hpp"
@@ -31,6 +32,7 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       child_signal_(io, SIGCHLD),
       poll_timer_(io) {
     ignore_process_signals();
+    unblock_handled_signals();
 }
 
 int Daemon::run() {
@@ -43,8 +45,16 @@ int Daemon::run() {
         busy_ = false;
         pump();
     });
-    io_.run();
-    return exit_status_;
+    // Nothing that goes wrong inside one handler may end supervision: report it and
+    // go on with the next event.
+    while (true) {
+        try {
+            io_.run();
+            return exit_status_;
+        } catch (const std::exception& e) {
+            report_error(e.what());
+        }
+    }
 }
 
 bool Daemon::start_up() {
@@ -171,7 +181,12 @@ void Daemon::load_and_sync(std::function<void()> done) {
     };
     auto loaded = configurator::load(options_.config_file);
     if (auto* error = std::get_if<configurator::LoadError>(&loaded)) return report(error->text);
-    auto built = build_specs(std::get<configurator::Map>(loaded), password_database_homes());
+    std::variant<ProgramSpecs, SpecError> built;
+    try {
+        built = build_specs(std::get<configurator::Map>(loaded), password_database_homes());
+    } catch (const std::exception& e) {  // e.g. memory for absurd counts: keep the last good set
+        built = SpecError{e.what()};
+    }
     if (auto* error = std::get_if<SpecError>(&built)) return report(error->text);
     desired_ = std::move(std::get<ProgramSpecs>(built));
     sync(std::move(done));

@@ -26,6 +26,7 @@ namespace angel {
 struct Program {
     enum class State {
         running,  ///< a live child (and maybe a logger)
+        killed,   ///< its child got SIGKILL and is dying: no later sync kills it again
         waiting,  ///< child ended; the delay timer will RESTART it
         failing,  ///< pidfile write failed; its kill sequence runs, then the entry ends
     };
@@ -83,7 +84,8 @@ private:
                    std::function<void()> done);
     void kill_sequence(const KillTarget& target, std::function<void()> done);
     void grace_kill(const std::string& id, pid_t pid, std::int64_t grace, std::function<void()> done);
-    void send_signal(pid_t pid, int sig);
+    void soft_kill(const KillTarget& target);
+    void send_signal(pid_t pid, const std::string& id, int sig);
 
     // program.cpp: one program's lifecycle (spec section 6).
     void start_program(const std::string& id);

@@ -28,15 +28,26 @@ int Fd::release() {
     return fd;
 }
 
-std::variant<Fd, FileError> open_for_append(const std::string& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
-    if (fd < 0) return FileError{configurator::io_error_text(path, "openFile", errno)};
-    return Fd(fd);
+namespace {
+
+/// Opens for writing without ever blocking the daemon: a FIFO with no reader fails at
+/// once (ENXIO) instead of hanging the event loop, as GHC's non-blocking openFile does.
+/// The descriptor is then made blocking again for the child.
+std::variant<Fd, FileError> open_for_writing(const std::string& path, int flags) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags, 0666));
+    if (fd.get() < 0) return FileError{configurator::io_error_text(path, "openFile", errno)};
+    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+    return fd;
 }
 
+}  // namespace
+
+std::variant<Fd, FileError> open_for_append(const std::string& path) { return open_for_writing(path, O_APPEND); }
+
 std::variant<std::monostate, FileError> write_pidfile(const std::string& path, pid_t pid) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
-    if (fd.get() < 0) return FileError{configurator::io_error_text(path, "openFile", errno)};
+    auto opened = open_for_writing(path, O_TRUNC);
+    if (auto* error = std::get_if<FileError>(&opened)) return *error;
+    const Fd& fd = std::get<Fd>(opened);
     std::string text = std::to_string(pid);
     if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
         return FileError{configurator::io_error_text(path, "hPutStr", errno)};
@@ -48,7 +59,7 @@ void remove_file(const std::string& path) { ::unlink(path.c_str()); }
 
 std::variant<Pipe, FileError> make_pipe() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return FileError{configurator::io_error_text("", "createPipe", errno)};
+    if (::pipe2(fds, O_CLOEXEC) != 0) return FileError{"createPipe: " + configurator::io_error_description(errno)};
     return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 

@@ -1,6 +1,7 @@
 // The daemon's log through Boost.Log, with our own formatter and a single-write sink.
 #include "supervisor/log.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,12 +25,18 @@ namespace bl = boost::log;
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity, "Severity", Level)
 BOOST_LOG_ATTRIBUTE_KEYWORD(context, "Context", std::string)
 
-/// Writes a whole buffer to fd, retrying on short writes and EINTR; false on error.
+/// Writes a whole buffer to fd, retrying on short writes and EINTR, and waiting when an
+/// inherited non-blocking descriptor is full (a record is never torn); false on error.
 bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                pollfd writable{fd, POLLOUT, 0};
+                ::poll(&writable, 1, -1);
+                continue;
+            }
             return false;
         }
         data.remove_prefix(static_cast<std::size_t>(n));

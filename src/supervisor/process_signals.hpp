@@ -8,4 +8,8 @@ namespace angel {
 /// and TSTP keep their default actions, as in the original. Children get defaults back.
 void ignore_process_signals();
 
+/// Unblocks the signals the event loop handles (HUP, TERM, INT, CHLD), in case angel was
+/// started with them blocked: a blocked CHLD would leave every child unreaped.
+void unblock_handled_signals();
+
 }  // namespace angel

@@ -139,8 +139,9 @@ void Daemon::on_child_exit(pid_t pid) {
             if (entry != running_.end() && entry->second->logger_pid == pid) entry->second->logger_pid = 0;
             return;
         case ChildOwner::Role::program:
-            if (entry != running_.end() && entry->second->state == Program::State::running &&
-                entry->second->pid == pid) {
+            if (entry != running_.end() && entry->second->pid == pid &&
+                (entry->second->state == Program::State::running ||
+                 entry->second->state == Program::State::killed)) {
                 on_program_ended(owner.id, *entry->second);
             }
             return;

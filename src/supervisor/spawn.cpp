@@ -117,7 +117,9 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     ::close(err_pipe[1]);
     if (pid < 0) {
         ::close(err_pipe[0]);
-        return SpawnError{req.argv[0] + ": createProcess: fork: " + configurator::io_error_description(fork_errno)};
+        const char* step = req.directory ? "fork" : "posix_spawnp";  // where the original would fail
+        return SpawnError{req.argv[0] + ": createProcess: " + step + ": " +
+                          configurator::io_error_description(fork_errno)};
     }
     ChildFailure failure{};
     ssize_t n;

@@ -11,6 +11,7 @@
 namespace angel {
 
 void Daemon::sync(std::function<void()> done) {
+    reap_children();  // decide on what is alive now, not on a SIGCHLD still in the queue
     RunningSet view;
     for (const auto& [id, program] : running_) {
         // Only a program with a live child can be killed; WAITING and failing entries are
@@ -45,21 +46,32 @@ void Daemon::sync(std::function<void()> done) {
 void Daemon::run_kills(std::shared_ptr<std::vector<KillTarget>> targets, std::size_t next,
                        std::function<void()> done) {
     // One after another, in id order: a termgrace wait delays the rest (defect D10, kept).
-    if (next == targets->size()) return done();
-    const KillTarget& target = (*targets)[next];
-    kill_sequence(target, [this, targets, next, done = std::move(done)]() mutable {
-        run_kills(targets, next + 1, std::move(done));
-    });
+    // Soft kills complete at once, so they run in this loop (no recursion, however many).
+    while (next < targets->size()) {
+        const KillTarget& target = (*targets)[next++];
+        if (!target.termgrace) {
+            soft_kill(target);
+            continue;
+        }
+        return kill_sequence(target, [this, targets, next, done = std::move(done)]() mutable {
+            run_kills(targets, next, std::move(done));
+        });
+    }
+    done();
+}
+
+void Daemon::soft_kill(const KillTarget& target) {
+    log(Level::v2, msg::ctx_killer, std::string(msg::soft_killing) + target.id);
+    send_signal(target.pid, target.id, SIGTERM);
+    if (target.has_logger) {
+        log(Level::v2, msg::ctx_killer, std::string(msg::soft_killing) + target.id);
+        send_signal(target.logger_pid, target.id, SIGTERM);
+    }
 }
 
 void Daemon::kill_sequence(const KillTarget& target, std::function<void()> done) {
     if (!target.termgrace) {
-        log(Level::v2, msg::ctx_killer, std::string(msg::soft_killing) + target.id);
-        send_signal(target.pid, SIGTERM);
-        if (target.has_logger) {
-            log(Level::v2, msg::ctx_killer, std::string(msg::soft_killing) + target.id);
-            send_signal(target.logger_pid, SIGTERM);
-        }
+        soft_kill(target);
         return done();
     }
     std::int64_t grace = *target.termgrace;
@@ -73,7 +85,7 @@ void Daemon::kill_sequence(const KillTarget& target, std::function<void()> done)
 
 void Daemon::grace_kill(const std::string& id, pid_t pid, std::int64_t grace, std::function<void()> done) {
     log(Level::v2, msg::ctx_killer, std::string(msg::attempting_soft_kill) + id + std::string(msg::before_hard_killing));
-    send_signal(pid, SIGTERM);
+    send_signal(pid, id, SIGTERM);
     log(Level::v2, msg::ctx_killer,
         std::string(msg::waiting_prefix) + std::to_string(grace) + std::string(msg::seconds_for) + id +
             std::string(msg::to_die));
@@ -83,14 +95,20 @@ void Daemon::grace_kill(const std::string& id, pid_t pid, std::int64_t grace, st
         // Logged every time, even when the child already died (defect D9: the line is
         // kept, but only a live, unreaped child gets the SIGKILL).
         log(Level::v2, msg::ctx_killer, std::string(msg::hard_killing) + id);
-        send_signal(pid, SIGKILL);
+        send_signal(pid, id, SIGKILL);
+        if (auto entry = running_.find(id); entry != running_.end() && entry->second->pid == pid &&
+                                            entry->second->state == Program::State::running) {
+            entry->second->state = Program::State::killed;
+        }
         done();
     });
 }
 
-void Daemon::send_signal(pid_t pid, int sig) {
-    // Only a child we have not reaped yet: its pid cannot have been reused.
-    if (pid > 0 && children_.contains(pid)) ::kill(pid, sig);
+void Daemon::send_signal(pid_t pid, const std::string& id, int sig) {
+    // Only an unreaped child of this program (or its logger): once reaped, the pid may
+    // already belong to another child of ours.
+    auto child = children_.find(pid);
+    if (pid > 0 && child != children_.end() && child->second.id == id) ::kill(pid, sig);
 }
 
 }  // namespace angel

@@ -157,6 +157,11 @@ BOOST_AUTO_TEST_CASE(append_files_and_pidfiles) {
     BOOST_TEST(std::get<angel::FileError>(missing).text ==
                dir / "no/out.log" + ": openFile: does not exist (No such file or directory)");
 
+    // A FIFO nobody reads fails at once instead of blocking the daemon's only thread.
+    BOOST_REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    BOOST_TEST(std::get<angel::FileError>(angel::open_for_append(dir / "fifo")).text ==
+               dir / "fifo" + ": openFile: does not exist (No such device or address)");
+
     write_file(dir / "p.pid", "999999999\n");
     BOOST_TEST(std::holds_alternative<std::monostate>(angel::write_pidfile(dir / "p.pid", 1234)));
     BOOST_TEST(read_file(dir / "p.pid") == "1234");
