@@ -6,8 +6,16 @@
 namespace angel {
 namespace {
 
+/// The usage line, laid out at 80 columns as optparse-applicative does: options that do
+/// not fit move to lines indented to CONFIG_FILE's column, each broken line keeping its
+/// trailing space. (The original was observed for names up to 60 characters; longer
+/// names get the same three-line form here.)
 std::string usage_line(const std::string& prog) {
-    return "Usage: " + prog + " CONFIG_FILE [-u USER] [-v VERBOSITY]";
+    const std::string head = "Usage: " + prog + " CONFIG_FILE";
+    const std::string indent(prog.size() + 8, ' ');
+    if (prog.size() <= 36) return head + " [-u USER] [-v VERBOSITY]";
+    if (prog.size() <= 51) return head + " [-u USER] \n" + indent + "[-v VERBOSITY]";
+    return head + " \n" + indent + "[-u USER] \n" + indent + "[-v VERBOSITY]";
 }
 
 /// Optimal-string-alignment distance (Damerau-Levenshtein with adjacent swaps).

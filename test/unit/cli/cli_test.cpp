@@ -102,3 +102,16 @@ BOOST_AUTO_TEST_CASE(help_text_and_program_name) {
     BOOST_TEST(std::get<angel::UsageError>(parsed).text ==
                "Missing: CONFIG_FILE\n\nUsage: my-angel CONFIG_FILE [-u USER] [-v VERBOSITY]\n");
 }
+
+BOOST_AUTO_TEST_CASE(usage_line_wraps_for_long_program_names) {
+    auto usage_of = [](const std::string& prog) {
+        auto text = std::get<angel::UsageError>(parse_command_line({}, prog)).text;
+        return text.substr(text.find("Usage: "));
+    };
+    const std::string name36(36, 'a'), name37(37, 'b'), name52(52, 'c');
+    BOOST_TEST(usage_of(name36) == "Usage: " + name36 + " CONFIG_FILE [-u USER] [-v VERBOSITY]\n");
+    BOOST_TEST(usage_of(name37) == "Usage: " + name37 + " CONFIG_FILE [-u USER] \n" + std::string(45, ' ') +
+                                       "[-v VERBOSITY]\n");
+    BOOST_TEST(usage_of(name52) == "Usage: " + name52 + " CONFIG_FILE \n" + std::string(60, ' ') + "[-u USER] \n" +
+                                       std::string(60, ' ') + "[-v VERBOSITY]\n");
+}
