@@ -5,6 +5,7 @@ For N programs of `sleep 100000` (N = 100 and 1000 by default) it measures
   - the time from angel's start until all N programs log RUNNING,
   - angel's peak RSS (VmHWM) after start-up and after the idle period,
   - angel's CPU time (user+sys) over IDLE seconds of supervision with nothing to do,
+  - a HUP storm (50 HUPs 10 ms apart): reloads done, and CPU per reload,
   - a clean TERM shutdown (exit status, and how long it took);
 and for one program with `delay = 0` that exits at once, restarts per second.
 
@@ -62,6 +63,16 @@ def stop(proc):
     return status, elapsed
 
 
+def hup_storm(proc, log, hups=50):
+    """Sends HUPs in a burst; returns (sent, reloads done, angel CPU seconds spent)."""
+    before, cpu0 = count_lines(log, b"HUP caught"), cpu_seconds(proc.pid)
+    for _ in range(hups):
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(0.01)
+    time.sleep(1)
+    return hups, count_lines(log, b"HUP caught") - before, cpu_seconds(proc.pid) - cpu0
+
+
 def bench_many(angel, n, idle):
     with tempfile.TemporaryDirectory() as work:
         config = f'p {{\n  exec = "sleep 100000"\n  count = {n}\n}}\n'
@@ -77,10 +88,13 @@ def bench_many(angel, n, idle):
         time.sleep(idle)
         cpu = cpu_seconds(proc.pid) - cpu0
         rss_peak = proc_status_kb(proc.pid, "VmHWM")
+        hups, reloads, hup_cpu = hup_storm(proc, log)
         status, stop_time = stop(proc)
         print(f"N={n:5d}: all running after {startup:.3f} s; peak RSS {rss_start / 1024:.1f} MB after start-up, "
               f"{rss_peak / 1024:.1f} MB after {idle} s idle; CPU over idle {cpu:.2f} s; "
               f"TERM shutdown exit {status} in {stop_time:.2f} s")
+        print(f"         HUP storm: {hups} HUPs 10 ms apart gave {reloads} reloads, "
+              f"{hup_cpu * 1000 / max(reloads, 1):.1f} ms CPU per reload of {n} programs")
 
 
 def bench_crash_loop(angel, seconds):
