@@ -50,7 +50,7 @@ int Daemon::run() {
     while (true) {
         try {
             io_.run();
-            return exit_status_;
+            return 0;  // after "That's all folks!", as the original
         } catch (const std::exception& e) {
             report_error(e.what());
         }

@@ -57,7 +57,8 @@ public:
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
 
-    /// Start-up (spec 2.1), then the event loop; returns the exit status.
+    /// Start-up (spec 2.1), then the event loop; returns the exit status: 1 for a fatal
+    /// start-up error, 0 after a TERM/INT shutdown.
     int run();
 
 private:
@@ -110,7 +111,6 @@ private:
     bool tick_requested_ = false;     ///< the poll timer fired
     bool shutdown_requested_ = false; ///< TERM/INT seen; HUP is ignored from then on
     bool shutdown_started_ = false;
-    int exit_status_ = 0;
 };
 
 }  // namespace angel
