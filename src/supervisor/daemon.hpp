@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "supervisor/cli.hpp"
+#include "supervisor/files.hpp"
 #include "supervisor/program_spec.hpp"
 
 namespace angel {
@@ -38,6 +39,12 @@ struct Program {
     pid_t pid = 0;                           ///< live program child, 0 if none
     pid_t logger_pid = 0;                    ///< live logger child, 0 if none
     boost::asio::steady_timer delay_timer;   ///< WAITING -> RESTART
+};
+
+/// A child's stdout and stderr (err unset: both go to out, the logger's pipe).
+struct ChildStreams {
+    Fd out;
+    Fd err;
 };
 
 /// What a sync's kill needs, captured when the sync decides (spec 7.1 step 3).
@@ -92,6 +99,8 @@ private:
     void start_program(const std::string& id);
     void begin_iteration(const std::string& id);
     bool spawn_iteration(const std::string& id, Program& program);
+    std::optional<ChildStreams> open_streams(const std::string& id, Program& program);
+    void on_pidfile_failed(const std::string& id, Program& program, const std::string& text);
     void on_child_exit(pid_t pid);
     void on_program_ended(const std::string& id, Program& program);
     void end_entry(const std::string& id);

@@ -52,50 +52,11 @@ bool Daemon::spawn_iteration(const std::string& id, Program& program) {
         return false;
     }
     log(Level::v1, ctx, std::string(msg::spawning_process) + argv[0] + std::string(msg::with_env) + show_env(spec.env));
+    std::optional<ChildStreams> streams = open_streams(id, program);
+    if (!streams) return false;
 
-    Fd out, err;
-    if (spec.logger) {
-        log(Level::v2, ctx, msg::spawning_logger);
-        std::vector<std::string> logger_argv = split_command(*spec.logger);
-        if (logger_argv.empty()) {
-            report_error(msg::empty_command);
-            return false;
-        }
-        auto pipe = make_pipe();
-        if (auto* e = std::get_if<FileError>(&pipe)) {
-            report_error(e->text);
-            return false;
-        }
-        auto null_out = open_for_append("/dev/null");
-        if (auto* e = std::get_if<FileError>(&null_out)) {
-            report_error(e->text);
-            return false;
-        }
-        Pipe& p = std::get<Pipe>(pipe);
-        int null_fd = std::get<Fd>(null_out).get();
-        auto logger = spawn(SpawnRequest{logger_argv, std::nullopt, spec.directory, p.read.get(), null_fd, null_fd});
-        if (auto* e = std::get_if<SpawnError>(&logger)) {
-            report_error(e->text);
-            return false;
-        }
-        program.logger_pid = std::get<pid_t>(logger);
-        children_[program.logger_pid] = ChildOwner{ChildOwner::Role::logger, id};
-        log(Level::v2, logger_context(id), msg::running);
-        // The program writes both streams into the pipe; angel keeps no write end, so
-        // the logger sees EOF once the program and its descendants are gone.
-        out = std::move(p.write);
-    } else {
-        for (auto [path, fd] : {std::pair{&spec.stdout_path, &out}, std::pair{&spec.stderr_path, &err}}) {
-            auto opened = open_for_append(path->value_or("/dev/null"));
-            if (auto* e = std::get_if<FileError>(&opened)) {
-                report_error(e->text);
-                return false;
-            }
-            *fd = std::move(std::get<Fd>(opened));
-        }
-    }
-    int err_fd = err.get() >= 0 ? err.get() : out.get();
-    auto child = spawn(SpawnRequest{argv, env_strings(spec.env), spec.directory, -1, out.get(), err_fd});
+    int err_fd = streams->err.get() >= 0 ? streams->err.get() : streams->out.get();
+    auto child = spawn(SpawnRequest{argv, env_strings(spec.env), spec.directory, -1, streams->out.get(), err_fd});
     if (auto* e = std::get_if<SpawnError>(&child)) {
         report_error(e->text);
         return false;
@@ -106,23 +67,72 @@ bool Daemon::spawn_iteration(const std::string& id, Program& program) {
     if (spec.pidfile) {
         auto written = write_pidfile(*spec.pidfile, program.pid);
         if (auto* e = std::get_if<FileError>(&written)) {
-            log(Level::v2, ctx, msg::pidfile_failed);
-            // The child is killed and, unlike in the original, reaped (defect D8), but it
-            // is no longer this entry's: its end is not logged.
-            children_[program.pid].role = ChildOwner::Role::orphan;
-            KillTarget target{id, program.pid, program.logger_pid, spec.logger.has_value(), spec.termgrace, {}};
-            program.pid = 0;
-            program.state = Program::State::failing;
-            kill_sequence(target, [this, id, text = e->text] {
-                report_error(text);
-                end_entry(id);
-            });
-            return true;
+            on_pidfile_failed(id, program, e->text);
+            return true;  // the entry ends once the kill sequence is done
         }
     }
     program.state = Program::State::running;
     log(Level::v2, ctx, msg::running);
     return true;
+}
+
+std::optional<ChildStreams> Daemon::open_streams(const std::string& id, Program& program) {
+    const ProgramSpec& spec = program.spec;
+    ChildStreams streams;
+    if (!spec.logger) {
+        for (auto [path, fd] : {std::pair{&spec.stdout_path, &streams.out}, std::pair{&spec.stderr_path, &streams.err}}) {
+            auto opened = open_for_append(path->value_or("/dev/null"));
+            if (auto* e = std::get_if<FileError>(&opened)) {
+                report_error(e->text);
+                return std::nullopt;
+            }
+            *fd = std::move(std::get<Fd>(opened));
+        }
+        return streams;
+    }
+    log(Level::v2, program_context(id), msg::spawning_logger);
+    std::vector<std::string> logger_argv = split_command(*spec.logger);
+    if (logger_argv.empty()) {
+        report_error(msg::empty_command);
+        return std::nullopt;
+    }
+    auto pipe = make_pipe();
+    auto null_out = open_for_append("/dev/null");
+    for (const FileError* e : {std::get_if<FileError>(&pipe), std::get_if<FileError>(&null_out)}) {
+        if (e) {
+            report_error(e->text);
+            return std::nullopt;
+        }
+    }
+    Pipe& p = std::get<Pipe>(pipe);
+    int null_fd = std::get<Fd>(null_out).get();
+    auto logger = spawn(SpawnRequest{logger_argv, std::nullopt, spec.directory, p.read.get(), null_fd, null_fd});
+    if (auto* e = std::get_if<SpawnError>(&logger)) {
+        report_error(e->text);
+        return std::nullopt;
+    }
+    program.logger_pid = std::get<pid_t>(logger);
+    children_[program.logger_pid] = ChildOwner{ChildOwner::Role::logger, id};
+    log(Level::v2, logger_context(id), msg::running);
+    // The program writes both streams into the pipe; angel keeps no write end, so the
+    // logger sees EOF once the program and its descendants are gone (or the spawn fails).
+    streams.out = std::move(p.write);
+    return streams;
+}
+
+void Daemon::on_pidfile_failed(const std::string& id, Program& program, const std::string& text) {
+    log(Level::v2, program_context(id), msg::pidfile_failed);
+    // The child is killed with the program's kill sequence and, unlike in the original,
+    // reaped (defect D8); it is no longer this entry's, so its end is not logged.
+    children_[program.pid].role = ChildOwner::Role::orphan;
+    const ProgramSpec& spec = program.spec;
+    KillTarget target{id, program.pid, program.logger_pid, spec.logger.has_value(), spec.termgrace, {}};
+    program.pid = 0;
+    program.state = Program::State::failing;
+    kill_sequence(target, [this, id, text] {
+        report_error(text);
+        end_entry(id);
+    });
 }
 
 void Daemon::on_child_exit(pid_t pid) {
