@@ -3,6 +3,7 @@
 #include "configurator/dump_format.hpp"
 
 #include <cstdio>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -62,13 +63,13 @@ std::string dump_escape(std::string_view s) {
 std::string dump_typed_value(const Value& v) {
     std::string out;
     // Each frame: a list and the index of its next element.
-    std::vector<std::pair<const List*, std::size_t>> stack;
+    std::vector<std::pair<std::span<const Value>, std::size_t>> stack;
     const Value* current = &v;
     while (true) {
         if (current) {
             if (current->is_list()) {
                 out += "list [";
-                stack.emplace_back(&current->as_list(), 0);
+                stack.emplace_back(current->as_list(), 0);
             } else {
                 append_scalar(out, *current);
             }
@@ -76,13 +77,13 @@ std::string dump_typed_value(const Value& v) {
         }
         if (stack.empty()) return out;
         auto& [list, next] = stack.back();
-        if (next == list->size()) {
+        if (next == list.size()) {
             out += ']';
             stack.pop_back();
             continue;
         }
         if (next > 0) out += ", ";
-        current = &(*list)[next++];
+        current = &list[next++];
     }
 }
 

@@ -2,10 +2,12 @@
 #include "configurator/value.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <ostream>
 #include <stdexcept>
+#include <variant>
 
 #include "configurator/dump_format.hpp"
 
@@ -62,6 +64,153 @@ bool operator==(const Number& a, const Number& b) {
     // A value that fits is always stored small, so the forms compare directly.
     if (a.big_ || b.big_) return a.big_ && b.big_ && *a.big_ == *b.big_;
     return a.num_ == b.num_ && a.den_ == b.den_;
+}
+
+namespace {
+
+constexpr std::uint32_t kMaxInlineDenominator = std::numeric_limits<std::uint32_t>::max();
+
+// Out-of-line sizes are kept in 32 bits: far above what a load can produce (a file is
+// at most kMaxFileBytes, all interpolation kMaxInterpolatedBytes).
+std::uint32_t checked_size(std::size_t n) {
+    if (n > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("configurator::Value: too large");
+    return static_cast<std::uint32_t>(n);
+}
+
+}  // namespace
+
+Value::Value(const Number& n) {
+    if (!n.big_ && static_cast<std::uint64_t>(n.den_) <= kMaxInlineDenominator) {
+        rep_.l = Long{Kind::number, false, static_cast<std::uint32_t>(n.den_), {}};
+        rep_.l.num = n.num_;
+    } else {
+        rep_.l = Long{Kind::big_number, false, 0, {}};
+        rep_.l.big = new Number(n);
+    }
+}
+
+Value::Value(std::string_view s) { init_string(s); }
+
+void Value::init_string(std::string_view s) {
+    if (s.size() <= kShortChars) {
+        rep_.s = Short{Kind::short_string, static_cast<std::uint8_t>(s.size()), {}};
+        std::memcpy(rep_.s.chars, s.data(), s.size());
+    } else {
+        rep_.l = Long{Kind::long_string, false, checked_size(s.size()), {}};
+        rep_.l.chars = std::allocator<char>().allocate(s.size());
+        std::memcpy(rep_.l.chars, s.data(), s.size());
+    }
+}
+
+Value::Value(List l) {
+    rep_.l = Long{Kind::list, false, checked_size(l.size()), {}};
+    rep_.l.elems = nullptr;
+    if (l.empty()) return;
+    // An exact-size array: a vector would keep its spare capacity and 24 more bytes.
+    rep_.l.elems = std::allocator<Value>().allocate(l.size());
+    std::uninitialized_move(l.begin(), l.end(), rep_.l.elems);
+}
+
+Value::Value(const Value& other) { copy_from(other); }
+
+Value& Value::operator=(const Value& other) {
+    if (this != &other) {
+        Value copy(other);  // may throw: this stays as it was
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+    if (this != &other) {
+        release();
+        rep_ = other.rep_;
+        other.rep_.l = Long{Kind::boolean, false, 0, {}};
+    }
+    return *this;
+}
+
+void Value::copy_from(const Value& other) {
+    switch (other.kind()) {
+        case Kind::big_number:
+            rep_.l = Long{Kind::big_number, false, 0, {}};
+            rep_.l.big = new Number(*other.rep_.l.big);
+            return;
+        case Kind::long_string: init_string(other.as_string()); return;
+        case Kind::list: {
+            const std::span<const Value> elems = other.as_list();
+            rep_.l = Long{Kind::list, false, other.rep_.l.size, {}};
+            rep_.l.elems = nullptr;
+            if (elems.empty()) return;
+            Value* copy = std::allocator<Value>().allocate(elems.size());
+            try {
+                std::uninitialized_copy(elems.begin(), elems.end(), copy);
+            } catch (...) {
+                std::allocator<Value>().deallocate(copy, elems.size());
+                throw;
+            }
+            rep_.l.elems = copy;
+            return;
+        }
+        default: rep_ = other.rep_; return;  // all inline
+    }
+}
+
+void Value::release() noexcept {
+    switch (kind()) {
+        case Kind::big_number: delete rep_.l.big; break;
+        case Kind::long_string: std::allocator<char>().deallocate(rep_.l.chars, rep_.l.size); break;
+        case Kind::list:
+            if (rep_.l.elems != nullptr) {
+                std::destroy_n(rep_.l.elems, rep_.l.size);
+                std::allocator<Value>().deallocate(rep_.l.elems, rep_.l.size);
+            }
+            break;
+        default: break;
+    }
+}
+
+bool Value::as_bool() const {
+    if (!is_bool()) throw std::bad_variant_access();
+    return rep_.l.flag;
+}
+
+Number Value::number() const {
+    if (kind() == Kind::big_number) return *rep_.l.big;
+    if (kind() != Kind::number) throw std::bad_variant_access();
+    Number n;  // stored reduced, so no gcd here
+    n.num_ = rep_.l.num;
+    n.den_ = rep_.l.size;
+    return n;
+}
+
+std::string_view Value::as_string() const {
+    if (kind() == Kind::short_string) return {rep_.s.chars, rep_.s.size};
+    if (kind() != Kind::long_string) throw std::bad_variant_access();
+    return {rep_.l.chars, rep_.l.size};
+}
+
+std::span<const Value> Value::as_list() const {
+    if (!is_list()) throw std::bad_variant_access();
+    return {rep_.l.elems, rep_.l.size};
+}
+
+bool operator==(const Value& a, const Value& b) {
+    // Each value has one form (inline whenever it fits), so kinds compare directly.
+    if (a.kind() != b.kind()) return false;
+    switch (a.kind()) {
+        case Value::Kind::boolean: return a.rep_.l.flag == b.rep_.l.flag;
+        case Value::Kind::number: return a.rep_.l.num == b.rep_.l.num && a.rep_.l.size == b.rep_.l.size;
+        case Value::Kind::big_number: return *a.rep_.l.big == *b.rep_.l.big;
+        case Value::Kind::short_string:
+        case Value::Kind::long_string: return a.as_string() == b.as_string();
+        case Value::Kind::list: {
+            const auto x = a.as_list();
+            const auto y = b.as_list();
+            return std::equal(x.begin(), x.end(), y.begin(), y.end());
+        }
+    }
+    return false;
 }
 
 std::ostream& operator<<(std::ostream& os, const Number& n) {

@@ -6,11 +6,11 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include <boost/multiprecision/cpp_int.hpp>
@@ -45,41 +45,88 @@ private:
     std::int64_t num_ = 0;
     std::int64_t den_ = 1;                ///< > 0; num_/den_ reduced; unused when big_ is set
     std::shared_ptr<const Rational> big_;  ///< set only when the value does not fit num_/den_
+
+    friend class Value;  // stores the parts in its own compact form
 };
 
 class Value;
-/// A list value; elements may be of mixed kinds, and lists nest.
+/// How a list value is built: Value(List) keeps its elements in an exact-size array,
+/// and as_list() gives them back as a span. Elements may be of mixed kinds; lists nest.
 using List = std::vector<Value>;
 
-/// One configuration value: bool, exact number, UTF-8 string or list.
+/// One configuration value: bool, exact number, UTF-8 string or list, in 16 bytes (a
+/// loaded file holds one per key and list element). Inline: bools, numbers whose
+/// reduced denominator fits 32 bits, strings of up to 14 bytes. Out of line, owned and
+/// deep-copied: longer strings, list elements, other numbers.
 class Value {
 public:
-    Value() : data_(false) {}
-    Value(bool b) : data_(b) {}  // NOLINT(google-explicit-constructor): values read like literals
-    Value(Number n) : data_(std::move(n)) {}  // NOLINT
-    Value(const Rational& r) : data_(Number(r)) {}  // NOLINT
+    Value() noexcept : Value(false) {}
+    Value(bool b) noexcept { rep_.l = Long{Kind::boolean, b, 0, {}}; }  // NOLINT(google-explicit-constructor): values read like literals
+    Value(const Number& n);  // NOLINT
+    Value(const Rational& r) : Value(Number(r)) {}  // NOLINT
     template <typename I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
-    Value(I n) : data_(Number(static_cast<std::int64_t>(n))) {}  // NOLINT
-    Value(std::string s) : data_(std::move(s)) {}  // NOLINT
-    Value(const char* s) : data_(std::string(s)) {}  // NOLINT
-    Value(List l) : data_(std::move(l)) {}  // NOLINT
+    Value(I n) : Value(Number(static_cast<std::int64_t>(n))) {}  // NOLINT
+    Value(std::string_view s);  // NOLINT
+    Value(const std::string& s) : Value(std::string_view(s)) {}  // NOLINT
+    Value(const char* s) : Value(std::string_view(s)) {}  // NOLINT
+    Value(List l);  // NOLINT
 
-    bool is_bool() const { return std::holds_alternative<bool>(data_); }
-    bool is_number() const { return std::holds_alternative<Number>(data_); }
-    bool is_string() const { return std::holds_alternative<std::string>(data_); }
-    bool is_list() const { return std::holds_alternative<List>(data_); }
-    bool as_bool() const { return std::get<bool>(data_); }
+    Value(const Value& other);
+    Value(Value&& other) noexcept : rep_(other.rep_) { other.rep_.l = Long{Kind::boolean, false, 0, {}}; }
+    Value& operator=(const Value& other);
+    Value& operator=(Value&& other) noexcept;
+    ~Value() { release(); }
+
+    bool is_bool() const { return kind() == Kind::boolean; }
+    bool is_number() const { return kind() == Kind::number || kind() == Kind::big_number; }
+    bool is_string() const { return kind() == Kind::short_string || kind() == Kind::long_string; }
+    bool is_list() const { return kind() == Kind::list; }
+    // Each as_* throws std::bad_variant_access on another kind (as std::get did).
+    bool as_bool() const;
     /// The exact number (computed from the compact form, hence by value).
-    Rational as_number() const { return std::get<Number>(data_).rational(); }
-    const Number& number() const { return std::get<Number>(data_); }
-    const std::string& as_string() const { return std::get<std::string>(data_); }
-    const List& as_list() const { return std::get<List>(data_); }
+    Rational as_number() const { return number().rational(); }
+    Number number() const;
+    /// Valid while this value lives unchanged.
+    std::string_view as_string() const;
+    /// The elements; valid while this value lives unchanged.
+    std::span<const Value> as_list() const;
 
-    friend bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
+    friend bool operator==(const Value& a, const Value& b);
 
 private:
-    std::variant<bool, Number, std::string, List> data_;
+    enum class Kind : std::uint8_t { boolean, number, big_number, short_string, long_string, list };
+    static constexpr std::size_t kShortChars = 14;
+
+    struct Short {
+        Kind kind;
+        std::uint8_t size;
+        char chars[kShortChars];
+    };
+    struct Long {
+        Kind kind;
+        bool flag;           ///< the bool of a boolean
+        std::uint32_t size;  ///< number: the denominator; long string: bytes; list: elements
+        union {
+            std::int64_t num;  ///< number: the numerator
+            char* chars;       ///< long string (no terminating NUL)
+            Value* elems;      ///< list (nullptr when empty)
+            Number* big;       ///< big_number
+        };
+    };
+    // Both structs start with the kind, so it can be read through either member.
+    union Rep {
+        Short s;
+        Long l;
+    };
+
+    Kind kind() const { return rep_.s.kind; }
+    void release() noexcept;
+    void copy_from(const Value& other);
+    void init_string(std::string_view s);
+
+    Rep rep_;
 };
+static_assert(sizeof(Value) == 16);
 
 /// For test diagnostics: `3/4`, and values as `number 3/4`, `list [bool true]`.
 std::ostream& operator<<(std::ostream& os, const Number& n);
