@@ -43,19 +43,6 @@ std::size_t decode_one(std::string_view bytes, std::size_t i, char32_t& out) {
 
 }  // namespace
 
-std::optional<std::u32string> decode_utf8(std::string_view bytes) {
-    std::u32string out;
-    out.reserve(bytes.size());
-    for (std::size_t i = 0; i < bytes.size();) {
-        char32_t cp;
-        std::size_t len = decode_one(bytes, i, cp);
-        if (len == 0) return std::nullopt;
-        out.push_back(cp);
-        i += len;
-    }
-    return out;
-}
-
 bool is_valid_utf8(std::string_view bytes) {
     const std::size_t n = bytes.size();
     for (std::size_t i = 0; i < n;) {

@@ -1,17 +1,12 @@
 // UTF-8 decoding and encoding, independent of the locale.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
 namespace configurator {
 
-/// Decodes strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF);
-/// nullopt on the first invalid sequence.
-std::optional<std::u32string> decode_utf8(std::string_view bytes);
-
-/// Whether `bytes` is strict UTF-8 (as decode_utf8 accepts), without decoding it.
+/// Whether `bytes` is strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
 
 /// Decodes UTF-8, turning each byte of an invalid sequence into U+DC00 + byte
