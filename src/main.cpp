@@ -7,9 +7,9 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "supervisor/cli.hpp"
-#include "supervisor/daemon.hpp"
-#include "supervisor/log.hpp"
+#include "supervisor/text/cli.hpp"
+#include "supervisor/loop/daemon.hpp"
+#include "supervisor/text/log.hpp"
 
 int main(int argc, char** argv) {
     angel::set_program_name(argc > 0 ? argv[0] : "angel");

@@ -24,6 +24,14 @@ checks of our own:
 - step `expect-no-zombies` records whether angel has zombie children now;
 - step `expect-log REGEX MIN MAX` records whether the number of stdout
   records so far matching REGEX is within MIN..MAX;
+- step `expect-order REGEX1 REGEX2 [REGEX3...]` records whether the stdout
+  records so far (the text expect-log matches), in their real order across
+  all contexts, hold a record matching REGEX1, then a later one matching
+  REGEX2, and so on (earliest match first: see find_in_order).  Event:
+  `expect-order R1 R2...: ok` or `expect-order R1 R2...: out of order (...)`
+  naming the regex not found in order, each regex shell-quoted when it needs
+  it.  The comparison itself stays per context: use this to pin a
+  cross-context order that is certain (causal, or a second or more apart);
 - step `signal NAME COUNT` sends the signal COUNT times in a burst.
 
 Python 3 standard library only.
@@ -476,12 +484,21 @@ class Run:
         self.event("expect-running %s: %s" % (
             regex, "ok" if n == int(count) else "found %d, wanted %s" % (n, count)))
 
-    def do_expect_log(self, regex, low, high):
+    def logged_records(self):
+        """The normalised stdout records logged so far, as log_records()."""
         self.out.flush()
-        logged = normalise(read_text(self.out.name), self.ctx, "stdout")
-        n = sum(1 for _, rec in log_records(logged) if re.search(regex, rec))
+        return log_records(normalise(read_text(self.out.name), self.ctx, "stdout"))
+
+    def do_expect_log(self, regex, low, high):
+        n = sum(1 for _, rec in self.logged_records() if re.search(regex, rec))
         self.event("expect-log %s: %s" % (regex, "ok" if int(low) <= n <= int(high) else
                                           "found %d, wanted %s..%s" % (n, low, high)))
+
+    def do_expect_order(self, first, second, *more):
+        regexes = (first, second) + more
+        texts = [rec for _, rec in self.logged_records()]
+        self.event("expect-order %s: %s" % (" ".join(shlex.quote(r) for r in regexes),
+                                            order_verdict(texts, regexes)))
 
     def do_expect_no_zombies(self):
         # a child that just died may not be reaped yet: give angel a moment
@@ -532,6 +549,38 @@ def log_records(stdout):
         else:
             records.append(["", line])
     return [tuple(r) for r in records]
+
+
+def find_in_order(texts, regexes):
+    """Greedy search for records matching the regexes in turn: the earliest
+    text matching regexes[0], then the earliest after it matching
+    regexes[1], and so on.  Returns (positions, failed): the positions found
+    (strictly increasing) and the index of the first regex with no match
+    after the previous one's, or None when all were found.  Greedy is
+    exact: if any increasing sequence of matches exists, this finds one."""
+    positions, start = [], 0
+    for k, regex in enumerate(regexes):
+        rx = re.compile(regex)
+        at = next((i for i in range(start, len(texts)) if rx.search(texts[i])), None)
+        if at is None:
+            return positions, k
+        positions.append(at)
+        start = at + 1
+    return positions, None
+
+
+def order_verdict(texts, regexes):
+    """The verdict of step expect-order: `ok` or `out of order (...)`.  It
+    names regexes only, never positions or record text, so that it does not
+    depend on how the contexts interleaved, nor on timestamps or pids."""
+    _, failed = find_in_order(texts, regexes)
+    if failed is None:
+        return "ok"
+    q = shlex.quote
+    if not any(re.search(regexes[failed], t) for t in texts):
+        return "out of order (no record matches %s)" % q(regexes[failed])
+    return "out of order (no record matches %s after one matching %s)" % (
+        q(regexes[failed]), q(regexes[failed - 1]))
 
 
 def split_shutdown_racy(records):

@@ -80,12 +80,54 @@ def check_normaliser():
            "angel: x\nUsage: angel CONFIG_FILE\n", "normalise program name")
 
 
+def check_order():
+    """Step expect-order's matching (find_in_order) and verdict, on a log
+    whose contexts interleave."""
+    log = ("[TS] {main} Angel started\n"
+           "[TS] {- program: web -} RUNNING\n"
+           "[TS] {process-killer} Attempting soft kill web before hard killing\n"
+           "[TS] {- program: web -} ENDED\n"
+           "[TS] {process-killer} Hard killing web\n"
+           "[TS] {- program: web -} RUNNING\n")
+    texts = [r for _, r in rg.log_records(log)]
+    soft, ended, hard = "Attempting soft kill web", r"\{- program: web -\} ENDED$", "Hard killing web"
+
+    def verdict(*regexes):
+        return rg.order_verdict(texts, regexes)
+
+    # in order, across contexts; greedy picks the earliest match each time
+    expect(rg.find_in_order(texts, [soft, ended, hard]) == ([2, 3, 4], None), "order: positions")
+    expect(rg.find_in_order(texts, ["RUNNING", "RUNNING"]) == ([1, 5], None),
+           "order: a regex repeated must match two records")
+    expect(verdict(soft, ended, hard) == "ok", "order: in order rejected")
+    expect(verdict("RUNNING", hard, "RUNNING") == "ok", "order: later match not found")
+    # out of order: the failing regex is named, quoted as a step would be
+    expect(rg.find_in_order(texts, [hard, ended]) == ([4], 1), "order: reversed pair found")
+    expect(verdict(hard, ended) ==
+           r"out of order (no record matches '\{- program: web -\} ENDED$' after one "
+           "matching 'Hard killing web')", "order: reversed pair verdict: " + verdict(hard, ended))
+    expect(verdict(ended, soft, hard).startswith("out of order (no record matches "
+                                                 "'Attempting soft kill web' after"),
+           "order: middle regex out of order")
+    expect(verdict(soft, "QUIT") == "out of order (no record matches QUIT)",
+           "order: missing regex verdict: " + verdict(soft, "QUIT"))
+    expect(verdict("QUIT", soft) == "out of order (no record matches QUIT)",
+           "order: missing first regex verdict")
+    expect(rg.order_verdict([], ["a", "b"]) == "out of order (no record matches a)",
+           "order: empty log")
+    # the step's own words: parsed like expect-log's, regexes with spaces quoted
+    steps = rg.parse_steps("expect-order 'Attempting soft kill web' '{- program: web -} ENDED'\n")
+    expect(steps[0][1] == ["expect-order", "Attempting soft kill web", "{- program: web -} ENDED"],
+           "order: step quoting")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     names = sorted(n for n in os.listdir(here) if os.path.isfile(os.path.join(here, n, "events")))
     for name in names:
         check_transcript(name, rg.read_transcript(os.path.join(here, name)))
     check_normaliser()
+    check_order()
     for f in failures:
         print("FAIL " + f)
     print("%d transcripts checked, %d problems" % (len(names), len(failures)))

@@ -2,7 +2,7 @@
 #define BOOST_TEST_MODULE cli
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/cli.hpp"
+#include "supervisor/text/cli.hpp"
 
 namespace {
 

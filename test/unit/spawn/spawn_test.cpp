@@ -14,8 +14,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "supervisor/files.hpp"
-#include "supervisor/spawn.hpp"
+#include "supervisor/os/files.hpp"
+#include "supervisor/os/spawn.hpp"
 
 namespace fs = std::filesystem;
 using angel::SpawnRequest;

@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/spec_errors.hpp"
+#include "supervisor/spec/spec_errors.hpp"
 #include "test_support.hpp"
 
 namespace angel {

@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/count_expansion.hpp"
+#include "supervisor/spec/count_expansion.hpp"
 #include "test_support.hpp"
 
 namespace angel {

@@ -6,9 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/env_order.hpp"
-#include "supervisor/show_env.hpp"
-#include "supervisor/split_command.hpp"
+#include "supervisor/spec/env_order.hpp"
+#include "supervisor/spec/show_env.hpp"
+#include "supervisor/spec/split_command.hpp"
 #include "test_support.hpp"
 
 namespace angel {

@@ -3,7 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/build_specs.hpp"
+#include "supervisor/spec/build_specs.hpp"
+#include "supervisor/os/password_database.hpp"
 
 namespace angel {
 

@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/reconcile.hpp"
+#include "supervisor/decide/reconcile.hpp"
 
 namespace angel {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/rounding.hpp"
+#include "supervisor/spec/rounding.hpp"
 #include "test_support.hpp"
 
 namespace angel {

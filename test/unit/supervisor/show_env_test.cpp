@@ -5,8 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/show_env.hpp"
-#include "supervisor/split_command.hpp"
+#include "supervisor/spec/show_env.hpp"
+#include "supervisor/spec/split_command.hpp"
 #include "test_support.hpp"
 
 namespace angel {

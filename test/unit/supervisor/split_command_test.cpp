@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/split_command.hpp"
+#include "supervisor/spec/split_command.hpp"
 
 namespace angel {
 

@@ -11,7 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "configurator/value.hpp"
-#include "supervisor/build_specs.hpp"
+#include "supervisor/spec/build_specs.hpp"
 
 namespace angel::test {
 

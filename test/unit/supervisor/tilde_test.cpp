@@ -6,8 +6,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "supervisor/spec_errors.hpp"
-#include "supervisor/tilde.hpp"
+#include "supervisor/spec/spec_errors.hpp"
+#include "supervisor/spec/tilde.hpp"
 #include "test_support.hpp"
 
 namespace angel {

@@ -1,0 +1,134 @@
+// The daemon's log through Boost.Log, with our own formatter and a single-write sink.
+#include "supervisor/text/log.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include <boost/log/attributes/value_extraction.hpp>
+#include <boost/log/core.hpp>
+#include <boost/log/expressions.hpp>
+#include <boost/log/sinks/basic_sink_backend.hpp>
+#include <boost/log/sinks/sync_frontend.hpp>
+#include <boost/log/sources/record_ostream.hpp>
+#include <boost/log/sources/severity_logger.hpp>
+#include <boost/log/utility/manipulators/add_value.hpp>
+#include <boost/make_shared.hpp>
+
+namespace angel {
+namespace {
+
+namespace bl = boost::log;
+
+BOOST_LOG_ATTRIBUTE_KEYWORD(severity, "Severity", Level)
+BOOST_LOG_ATTRIBUTE_KEYWORD(context, "Context", std::string)
+
+/// Writes a whole buffer to fd, retrying on short writes and EINTR, and waiting when an
+/// inherited non-blocking descriptor is full (a record is never torn); false on error.
+bool write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                pollfd writable{fd, POLLOUT, 0};
+                ::poll(&writable, 1, -1);
+                continue;
+            }
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+/// Sink backend: one write(2) per formatted record, so that records never tear
+/// even when stdout is shared with children. After EPIPE it drops records
+/// (defect D25 of the original: it used to kill the logging thread).
+class stdout_backend : public bl::sinks::basic_formatted_sink_backend<char> {
+public:
+    void consume(const bl::record_view&, const string_type& line) {
+        if (broken_) return;
+        if (!write_all(STDOUT_FILENO, line) && errno == EPIPE) broken_ = true;
+    }
+
+private:
+    bool broken_ = false;
+};
+
+/// `[YYYY/MM/DD HH:MM:SS]` in local time (TZ honoured), taken when the record is formatted.
+void format_record(const bl::record_view& rec, bl::formatting_ostream& out) {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "[%Y/%m/%d %H:%M:%S]", &local);
+    out << stamp << " {" << bl::extract_or_default<std::string>("Context", rec, std::string())
+        << "} " << bl::extract_or_default<std::string>("Message", rec, std::string()) << '\n';
+}
+
+bl::sources::severity_logger<Level>& logger() {
+    static bl::sources::severity_logger<Level> instance;
+    return instance;
+}
+
+std::string& program_name_storage() {
+    static std::string name = "angel";
+    return name;
+}
+
+}  // namespace
+
+void init_log(int verbosity) {
+    ::tzset();  // local time follows TZ from the first record on
+    using sink_t = bl::sinks::synchronous_sink<stdout_backend>;
+    auto sink = boost::make_shared<sink_t>(boost::make_shared<stdout_backend>());
+    sink->set_formatter(&format_record);
+    auto core = bl::core::get();
+    core->remove_all_sinks();
+    core->add_sink(sink);
+    core->set_filter(severity <= static_cast<Level>(verbosity));
+}
+
+void log(Level level, std::string_view ctx, std::string_view message) {
+    auto& lg = logger();
+    if (bl::record rec = lg.open_record(bl::keywords::severity = level)) {
+        bl::record_ostream stream(rec);
+        stream << bl::add_value("Context", std::string(ctx)) << message;
+        stream.flush();
+        lg.push_record(std::move(rec));
+    }
+}
+
+std::string program_context(std::string_view id) {
+    std::string ctx = "- program: ";
+    ctx += id;
+    ctx += " -";
+    return ctx;
+}
+
+std::string logger_context(std::string_view id) {
+    std::string ctx = "- program: logger for ";
+    ctx += id;
+    ctx += " -";
+    return ctx;
+}
+
+void report_error(std::string_view text) {
+    std::string line = program_name_storage();
+    line += ": ";
+    line += text;
+    line += '\n';
+    write_all(STDERR_FILENO, line);
+}
+
+void set_program_name(std::string_view argv0) {
+    auto slash = argv0.rfind('/');
+    program_name_storage() = std::string(slash == std::string_view::npos ? argv0 : argv0.substr(slash + 1));
+}
+
+const std::string& program_name() { return program_name_storage(); }
+
+}  // namespace angel
