@@ -10,22 +10,45 @@ bool changed(const RunningEntry& entry, const ProgramSpec& desired) {
     return entry.started_with == nullptr || *entry.started_with != desired;
 }
 
+StopTarget stop_target(const RunningEntry& entry) {
+    StopTarget target{entry.pid, entry.logger_pid, false, std::nullopt, std::nullopt};
+    if (entry.started_with != nullptr) {
+        target.has_logger = entry.started_with->logger.has_value();
+        target.termgrace = entry.started_with->termgrace;
+        target.pidfile = entry.started_with->pidfile;
+    }
+    return target;
+}
+
 }  // namespace
 
 SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
     SyncPlan plan;
+    auto add = [&plan](DecisionKind kind, const std::string& id, const ProgramSpec* spec, StopTarget target) {
+        plan.decisions.push_back(Decision{kind, id, spec, std::move(target)});
+        if (kind == DecisionKind::stop || kind == DecisionKind::replace) ++plan.kills;
+        if (kind == DecisionKind::start) ++plan.starts;
+    };
     auto want = desired.begin();
     auto have = running.begin();
     while (want != desired.end() || have != running.end()) {
         if (have == running.end() || (want != desired.end() && want->first < have->first)) {
-            plan.starts.push_back(want->first);  // desired, not running
+            add(DecisionKind::start, want->first, &want->second, {});  // desired, not running
             ++want;
         } else if (want == desired.end() || have->first < want->first) {
-            if (have->second.has_live_child) plan.kills.push_back(have->first);  // removed
+            const RunningEntry& entry = have->second;  // removed: only a live child is killed
+            if (entry.has_live_child) {
+                add(DecisionKind::stop, have->first, entry.started_with, stop_target(entry));
+            } else {
+                add(DecisionKind::keep, have->first, entry.started_with, {});
+            }
             ++have;
         } else {
-            if (have->second.has_live_child && changed(have->second, want->second)) {
-                plan.kills.push_back(have->first);
+            const RunningEntry& entry = have->second;
+            if (entry.has_live_child && changed(entry, want->second)) {
+                add(DecisionKind::replace, have->first, &want->second, stop_target(entry));
+            } else {
+                add(DecisionKind::keep, have->first, &want->second, {});
             }
             ++want;
             ++have;

@@ -1,7 +1,13 @@
-// The sync decision (spec 7.1): which running programs to kill, which to start. Pure.
+// The sync decision (spec 7.1): for every id in the desired or running set, what
+// to do with it, with the data needed to do it. Pure.
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,16 +18,49 @@ namespace angel {
 /// What a sync needs to know of one running-set entry.
 struct RunningEntry {
     const ProgramSpec* started_with = nullptr;  ///< spec read at the entry's last START
-    bool has_live_child = false;                ///< false while WAITING
+    bool has_live_child = false;                ///< false while WAITING, killed or failing
+    pid_t pid = 0;                              ///< the live child, 0 if none
+    pid_t logger_pid = 0;                       ///< its live logger, 0 if none
 };
 
 /// The running set, by id (sorted, like the desired set).
 using RunningSet = std::map<std::string, RunningEntry>;
 
-/// A sync's plan: both lists in sorted id order.
+/// What a kill needs, captured when the sync decides (spec 7.1 step 3): a later
+/// exit, restart or reload does not change whom the kill is for.
+struct StopTarget {
+    pid_t pid = 0;
+    pid_t logger_pid = 0;
+    bool has_logger = false;                 ///< the started-with spec has a logger
+    std::optional<std::int64_t> termgrace;   ///< of the started-with spec
+    std::optional<std::string> pidfile;      ///< of the started-with spec, removed after the kills
+};
+
+enum class DecisionKind {
+    start,    ///< desired, no running entry: start a supervisor for it
+    stop,     ///< running with a live child, no longer desired: kill it
+    replace,  ///< running with a live child, desired with another spec: kill it; its
+              ///< own WAITING -> RESTART brings the new spec (kill-then-restart)
+    keep,     ///< anything else: left alone
+};
+
+/// One id's decision. `spec` is the desired spec (start, replace, keep of a desired
+/// id) or the started-with spec (stop, keep of a removed id); it points into the
+/// sets reconcile was given and is valid until they change.
+struct Decision {
+    DecisionKind kind = DecisionKind::keep;
+    std::string id;
+    const ProgramSpec* spec = nullptr;
+    StopTarget target;  ///< stop and replace only
+};
+
+/// A sync's plan: one decision per id, in sorted id order.
 struct SyncPlan {
-    std::vector<std::string> kills;   ///< live, and removed or changed
-    std::vector<std::string> starts;  ///< desired, with no running entry
+    std::vector<Decision> decisions;
+    std::size_t kills = 0;   ///< stop + replace: the N of `Must kill=N`
+    std::size_t starts = 0;  ///< the M of `must start=M`
+
+    bool empty() const { return kills == 0 && starts == 0; }
 };
 
 /// One merge walk over both sorted maps: O(n) in the number of programs.

@@ -102,20 +102,6 @@ void log(Level level, std::string_view ctx, std::string_view message) {
     }
 }
 
-std::string program_context(std::string_view id) {
-    std::string ctx = "- program: ";
-    ctx += id;
-    ctx += " -";
-    return ctx;
-}
-
-std::string logger_context(std::string_view id) {
-    std::string ctx = "- program: logger for ";
-    ctx += id;
-    ctx += " -";
-    return ctx;
-}
-
 void report_error(std::string_view text) {
     std::string line = program_name_storage();
     line += ": ";

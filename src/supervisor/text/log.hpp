@@ -4,10 +4,9 @@
 #include <string>
 #include <string_view>
 
-namespace angel {
+#include "supervisor/text/messages.hpp"
 
-/// A record's verbosity level; a record is printed when its level <= `-v`.
-enum class Level { v1 = 1, v2 = 2 };
+namespace angel {
 
 /// Sets up Boost.Log: our formatter, a stdout sink that writes each record with a
 /// single write(2) and, once stdout is a broken pipe, silently stops writing
@@ -16,12 +15,6 @@ void init_log(int verbosity);
 
 /// Logs one record (the message may contain line feeds; it is written as is).
 void log(Level level, std::string_view context, std::string_view message);
-
-/// The context of a program's own records: `- program: ID -`.
-std::string program_context(std::string_view id);
-
-/// The context of a program's logger records: `- program: logger for ID -`.
-std::string logger_context(std::string_view id);
 
 /// Writes one line to stderr with a single write(2): "<PROG>: TEXT\n".
 void report_error(std::string_view text);

@@ -1,7 +1,33 @@
-// Every fixed log phrase of the original (spec section 3.4), in one table.
+// Every fixed log phrase of the original (spec section 3.4), in one table, with
+// the levels and contexts records are logged at. Header only and pure: the
+// deciding rooms name what to say; only text/log.cpp says it.
 #pragma once
 
+#include <string>
 #include <string_view>
+
+namespace angel {
+
+/// A record's verbosity level; a record is printed when its level <= `-v`.
+enum class Level { v1 = 1, v2 = 2 };
+
+/// The context of a program's own records: `- program: ID -`.
+inline std::string program_context(std::string_view id) {
+    std::string ctx = "- program: ";
+    ctx += id;
+    ctx += " -";
+    return ctx;
+}
+
+/// The context of a program's logger records: `- program: logger for ID -`.
+inline std::string logger_context(std::string_view id) {
+    std::string ctx = "- program: logger for ";
+    ctx += id;
+    ctx += " -";
+    return ctx;
+}
+
+}  // namespace angel
 
 namespace angel::msg {
 

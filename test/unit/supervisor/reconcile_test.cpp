@@ -1,4 +1,7 @@
 // The sync decision (spec 7.1, 7.2, 7.8).
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,29 +27,52 @@ ProgramSpecs desired_of(const std::vector<ProgramSpec>& specs) {
     return out;
 }
 
+/// The ids of the plan's decisions of these kinds, in plan order.
+Ids ids_of(const SyncPlan& plan, std::initializer_list<DecisionKind> kinds) {
+    Ids out;
+    for (const Decision& d : plan.decisions) {
+        for (DecisionKind k : kinds) {
+            if (d.kind == k) out.push_back(d.id);
+        }
+    }
+    return out;
+}
+
+Ids kills_of(const SyncPlan& plan) {
+    Ids out = ids_of(plan, {DecisionKind::stop, DecisionKind::replace});
+    BOOST_TEST(out.size() == plan.kills);
+    return out;
+}
+
+Ids starts_of(const SyncPlan& plan) {
+    Ids out = ids_of(plan, {DecisionKind::start});
+    BOOST_TEST(out.size() == plan.starts);
+    return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(reconcile_plan)
 
 BOOST_AUTO_TEST_CASE(nothing_to_do) {
     const SyncPlan plan = reconcile({}, {});
-    BOOST_TEST(plan.kills.empty());
-    BOOST_TEST(plan.starts.empty());
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(starts_of(plan).empty());
 }
 
 BOOST_AUTO_TEST_CASE(first_load_starts_all_sorted) {
     const ProgramSpecs desired = desired_of({spec("b"), spec("a"), spec("B"), spec("w-10"), spec("w-2")});
     const SyncPlan plan = reconcile(desired, {});
-    BOOST_TEST(plan.kills.empty());
-    BOOST_TEST(plan.starts == (Ids{"B", "a", "b", "w-10", "w-2"}), boost::test_tools::per_element());
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(starts_of(plan) == (Ids{"B", "a", "b", "w-10", "w-2"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(unchanged_running_program_is_left_alone) {
     const ProgramSpecs desired = desired_of({spec("a")});
     const ProgramSpec started = spec("a");
     const SyncPlan plan = reconcile(desired, {{"a", {&started, true}}});
-    BOOST_TEST(plan.kills.empty());
-    BOOST_TEST(plan.starts.empty());
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(starts_of(plan).empty());
 }
 
 BOOST_AUTO_TEST_CASE(changed_or_removed_live_programs_are_killed) {
@@ -57,8 +83,8 @@ BOOST_AUTO_TEST_CASE(changed_or_removed_live_programs_are_killed) {
     const RunningSet running = {
         {"chg", {&chg_old, true}}, {"rm", {&rm, true}}, {"same", {&same, true}}};
     const SyncPlan plan = reconcile(desired, running);
-    BOOST_TEST(plan.kills == (Ids{"chg", "rm"}), boost::test_tools::per_element());
-    BOOST_TEST(plan.starts == (Ids{"new"}), boost::test_tools::per_element());
+    BOOST_TEST(kills_of(plan) == (Ids{"chg", "rm"}), boost::test_tools::per_element());
+    BOOST_TEST(starts_of(plan) == (Ids{"new"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(waiting_entries_are_never_killed_nor_started) {
@@ -67,8 +93,8 @@ BOOST_AUTO_TEST_CASE(waiting_entries_are_never_killed_nor_started) {
     const ProgramSpec gone = spec("gone");
     const RunningSet running = {{"chg", {&chg_old, false}}, {"gone", {&gone, false}}};
     const SyncPlan plan = reconcile(desired, running);
-    BOOST_TEST(plan.kills.empty());
-    BOOST_TEST(plan.starts.empty());
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(starts_of(plan).empty());
 }
 
 BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
@@ -85,8 +111,8 @@ BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
     variants[8].termgrace = 0;
     for (const ProgramSpec& changed : variants) {
         const SyncPlan plan = reconcile(desired_of({changed}), {{"p", {&base, true}}});
-        BOOST_TEST(plan.kills == (Ids{"p"}), boost::test_tools::per_element());
-        BOOST_TEST(plan.starts.empty());
+        BOOST_TEST(kills_of(plan) == (Ids{"p"}), boost::test_tools::per_element());
+        BOOST_TEST(starts_of(plan).empty());
     }
 }
 
@@ -95,8 +121,8 @@ BOOST_AUTO_TEST_CASE(shutdown_kills_every_live_program) {
     const ProgramSpec b = spec("b");
     const ProgramSpec c = spec("c");
     const SyncPlan plan = reconcile({}, {{"a", {&a, true}}, {"b", {&b, false}}, {"c", {&c, true}}});
-    BOOST_TEST(plan.kills == (Ids{"a", "c"}), boost::test_tools::per_element());
-    BOOST_TEST(plan.starts.empty());
+    BOOST_TEST(kills_of(plan) == (Ids{"a", "c"}), boost::test_tools::per_element());
+    BOOST_TEST(starts_of(plan).empty());
 }
 
 BOOST_AUTO_TEST_CASE(count_one_to_three_and_back) {
@@ -104,24 +130,61 @@ BOOST_AUTO_TEST_CASE(count_one_to_three_and_back) {
     const ProgramSpec w2 = spec("w-2");
     const ProgramSpec w3 = spec("w-3");
     const SyncPlan up = reconcile(desired_of({w1, w2, w3}), {{"w-1", {&w1, true}}});
-    BOOST_TEST(up.kills.empty());
-    BOOST_TEST(up.starts == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
+    BOOST_TEST(kills_of(up).empty());
+    BOOST_TEST(starts_of(up) == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
     const SyncPlan down = reconcile(desired_of({w1}),
                                     {{"w-1", {&w1, true}}, {"w-2", {&w2, true}}, {"w-3", {&w3, true}}});
-    BOOST_TEST(down.kills == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
-    BOOST_TEST(down.starts.empty());
+    BOOST_TEST(kills_of(down) == (Ids{"w-2", "w-3"}), boost::test_tools::per_element());
+    BOOST_TEST(starts_of(down).empty());
 }
 
 BOOST_AUTO_TEST_CASE(plain_to_count_one_renames) {
     const ProgramSpec w = spec("w");
     const SyncPlan plan = reconcile(desired_of({spec("w-1")}), {{"w", {&w, true}}});
-    BOOST_TEST(plan.kills == (Ids{"w"}), boost::test_tools::per_element());
-    BOOST_TEST(plan.starts == (Ids{"w-1"}), boost::test_tools::per_element());
+    BOOST_TEST(kills_of(plan) == (Ids{"w"}), boost::test_tools::per_element());
+    BOOST_TEST(starts_of(plan) == (Ids{"w-1"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(entry_without_recorded_spec_counts_as_changed) {
     const SyncPlan plan = reconcile(desired_of({spec("a")}), {{"a", {nullptr, true}}});
-    BOOST_TEST(plan.kills == (Ids{"a"}), boost::test_tools::per_element());
+    BOOST_TEST(kills_of(plan) == (Ids{"a"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(decisions_carry_their_kind_spec_and_captured_target) {
+    ProgramSpec chg_old = spec("chg", "true");
+    chg_old.termgrace = 3;
+    chg_old.logger = "lg";
+    chg_old.pidfile = "chg.pid";
+    const ProgramSpec keep = spec("keep");
+    const ProgramSpec rm = spec("rm");
+    const ProgramSpec waiting = spec("waiting");
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep"), keep, spec("new"), spec("waiting", "x")});
+    const RunningSet running = {{"chg", {&chg_old, true, 10, 11}},
+                                {"keep", {&keep, true, 20, 0}},
+                                {"rm", {&rm, true, 30, 0}},
+                                {"waiting", {&waiting, false, 0, 0}}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST_REQUIRE(plan.decisions.size() == 5u);
+    const Decision& chg = plan.decisions[0];
+    BOOST_TEST(chg.id == "chg");
+    BOOST_TEST((chg.kind == DecisionKind::replace));
+    BOOST_TEST(chg.spec == &desired.at("chg"));  // the spec it will be restarted with
+    BOOST_TEST(chg.target.pid == 10);
+    BOOST_TEST(chg.target.logger_pid == 11);
+    BOOST_TEST(chg.target.has_logger);
+    BOOST_TEST((chg.target.termgrace == std::optional<std::int64_t>(3)));  // of the spec it runs
+    BOOST_TEST((chg.target.pidfile == std::optional<std::string>("chg.pid")));
+    BOOST_TEST((plan.decisions[1].kind == DecisionKind::keep));
+    BOOST_TEST(plan.decisions[1].id == "keep");
+    BOOST_TEST((plan.decisions[2].kind == DecisionKind::start));
+    BOOST_TEST(plan.decisions[2].spec == &desired.at("new"));
+    BOOST_TEST((plan.decisions[3].kind == DecisionKind::stop));
+    BOOST_TEST(plan.decisions[3].spec == &rm);
+    BOOST_TEST(plan.decisions[3].target.pid == 30);
+    BOOST_TEST(!plan.decisions[3].target.has_logger);
+    BOOST_TEST((plan.decisions[4].kind == DecisionKind::keep));  // changed, but nothing runs
+    BOOST_TEST(plan.kills == 2u);
+    BOOST_TEST(plan.starts == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,77 @@
+// Everything the engine does to the world, behind one small interface: the Asio
+// loop implements it with real processes, files and timers (loop/), the unit tests
+// with a fake clock and fake processes. The engine makes no system call itself.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "supervisor/spec/program_spec.hpp"
+#include "supervisor/text/messages.hpp"
+
+namespace angel {
+
+using Clock = std::chrono::steady_clock;
+
+/// A one-shot timer owned by whoever armed it. Destroying it cancels it; a timer
+/// cancelled or re-armed never runs the callback of an earlier arming.
+class Timer {
+public:
+    virtual ~Timer() = default;
+    virtual void arm(std::chrono::seconds after) = 0;
+    virtual void cancel() = 0;
+    virtual bool armed() const = 0;
+};
+
+/// One program generation to start: its logger first (if any), then the program
+/// with its output into the logger's pipe, or into its stdout/stderr files.
+struct Launch {
+    const std::vector<std::string>* argv = nullptr;         ///< the program's, not empty
+    const std::vector<std::string>* logger_argv = nullptr;  ///< not empty; null: no logger
+    const ProgramSpec* spec = nullptr;                      ///< env, directory, stdout, stderr
+};
+
+/// What a Launch did. A failure text is the reference's stderr text (without `<PROG>: `).
+struct Launched {
+    std::variant<pid_t, std::string> logger = pid_t{0};  ///< 0: no logger was asked for
+    std::variant<pid_t, std::string> program = std::string("not started");  ///< after a logger failure: unused
+};
+
+class Effects {
+public:
+    virtual ~Effects() = default;
+
+    // Time.
+    virtual Clock::time_point now() const = 0;
+    virtual std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) = 0;
+
+    // Processes. Children's exits come back through Supervisor::on_child_exit.
+    virtual Launched launch(const Launch& launch) = 0;
+    virtual void signal(pid_t pid, int sig) = 0;
+    /// Reaps every child that has exited, now (each through on_child_exit).
+    virtual void reap_now() = 0;
+
+    // Files.
+    virtual std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) = 0;  ///< error text
+    virtual void remove_file(const std::string& path) = 0;
+
+    // The config: loaded and turned into specs, or the Config Error text.
+    virtual std::variant<ProgramSpecs, std::string> load_config() = 0;
+
+    // What angel says.
+    virtual void log(Level level, std::string_view context, std::string_view message) = 0;
+    virtual void report_error(std::string_view text) = 0;
+
+    /// The final sync is over: end the loop without waiting for children (D4).
+    virtual void finish() = 0;
+};
+
+}  // namespace angel

@@ -1,0 +1,31 @@
+// One running-set entry: a program id between its START and its end, with the
+// timers it owns. Its state changes only through the instance table.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "supervisor/decide/instance_table.hpp"
+#include "supervisor/engine/effects.hpp"
+#include "supervisor/engine/stop_run.hpp"
+#include "supervisor/spec/program_spec.hpp"
+
+namespace angel {
+
+struct Instance {
+    std::string id;
+    InstanceState state = InstanceState::absent;
+    ProgramSpec spec;                    ///< read at the last START (spec 6)
+    std::uint64_t generation = 0;        ///< of its current child; 0 before the first spawn
+    pid_t pid = 0;                       ///< its live child, 0 if none
+    pid_t logger_pid = 0;                ///< its live logger, 0 if none
+    Clock::time_point since{};           ///< when it entered its state
+    std::unique_ptr<Timer> delay_timer;  ///< WAITING -> RESTART
+    std::unique_ptr<StopRun> own_stop;   ///< failing: the kill of its own child
+    std::string error_text;              ///< failing: reported once the kill is over
+};
+
+}  // namespace angel

@@ -1,0 +1,134 @@
+// The instance table, carried out: facts in, actions out, one event at a time.
+#include <variant>
+
+#include "supervisor/engine/supervisor.hpp"
+#include "supervisor/spec/durations.hpp"
+#include "supervisor/spec/show_env.hpp"
+#include "supervisor/spec/split_command.hpp"
+
+namespace angel {
+
+void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string text) {
+    Instance* self = &instance;
+    std::optional<Outcome> next = Outcome{event, std::move(text)};
+    while (next) {
+        const Outcome current = std::move(*next);
+        next.reset();
+        auto wanted = desired_.find(self->id);
+        const InstanceFacts facts{self->id, &self->spec, wanted == desired_.end() ? nullptr : &wanted->second,
+                                  current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
+                                                                            : std::string_view(current.text)};
+        const InstanceTransition t = step(self->state, current.event, facts);
+        if (!t.possible) {
+            ++impossible_events_;  // a bug: counted (tests check it stays 0), never acted on
+            return;
+        }
+        if (t.next != self->state) self->since = fx_.now();
+        self->state = t.next;
+        std::string ctx;
+        for (const InstanceAction& a : t.actions) {
+            switch (a.kind) {
+                case InstanceActionKind::log:
+                    if (ctx.empty()) ctx = program_context(self->id);
+                    fx_.log(a.level, ctx, a.message);
+                    break;
+                case InstanceActionKind::adopt_spec:
+                    self->spec = wanted->second;  // the table adopts only a desired spec
+                    break;
+                case InstanceActionKind::spawn:
+                    next = spawn_generation(*self);
+                    break;
+                case InstanceActionKind::report_error:
+                    fx_.report_error(a.text);
+                    break;
+                case InstanceActionKind::remember_error:
+                    self->error_text = std::string(a.text);
+                    break;
+                case InstanceActionKind::stop_own_child:
+                    if (start_own_stop(*self)) next = Outcome{InstanceEvent::stop_done, {}};
+                    break;
+                case InstanceActionKind::remove_pidfile:
+                    if (self->spec.pidfile) fx_.remove_file(*self->spec.pidfile);
+                    break;
+                case InstanceActionKind::arm_delay:
+                    arm_delay(*self, a.seconds);
+                    break;
+                case InstanceActionKind::end:
+                    instances_.erase(instances_.find(self->id));  // last action: `self` is gone
+                    return;
+            }
+        }
+    }
+}
+
+Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
+    const ProgramSpec& spec = inst.spec;
+    std::vector<std::string> argv = split_command(spec.exec);
+    if (argv.empty()) return {InstanceEvent::spawn_failed, std::string(msg::empty_command)};
+    const std::string ctx = program_context(inst.id);
+    fx_.log(Level::v1, ctx, std::string(msg::spawning_process) + argv[0] + std::string(msg::with_env) + show_env(spec.env));
+    std::vector<std::string> logger_argv;
+    if (spec.logger) {
+        fx_.log(Level::v2, ctx, msg::spawning_logger);
+        logger_argv = split_command(*spec.logger);
+        if (logger_argv.empty()) return {InstanceEvent::spawn_failed, std::string(msg::empty_command)};
+    }
+    Launched launched = fx_.launch(Launch{&argv, spec.logger ? &logger_argv : nullptr, &spec});
+    const std::uint64_t generation = next_generation_++;
+    if (auto* error = std::get_if<std::string>(&launched.logger)) return {InstanceEvent::spawn_failed, *error};
+    if (const pid_t logger = std::get<pid_t>(launched.logger); logger > 0) {
+        inst.logger_pid = logger;
+        children_[logger] = ChildRef{ChildRef::Role::logger, inst.id, generation};
+        fx_.log(Level::v2, logger_context(inst.id), msg::running);
+    }
+    if (auto* error = std::get_if<std::string>(&launched.program)) return {InstanceEvent::spawn_failed, *error};
+    inst.pid = std::get<pid_t>(launched.program);
+    inst.generation = generation;
+    children_[inst.pid] = ChildRef{ChildRef::Role::program, inst.id, generation};
+    if (spec.pidfile) {
+        if (auto error = fx_.write_pidfile(*spec.pidfile, inst.pid)) return {InstanceEvent::pidfile_failed, *error};
+    }
+    return {InstanceEvent::spawned, {}};
+}
+
+bool Supervisor::start_own_stop(Instance& inst) {
+    // The pidfile was never written, so the kill does not remove it.
+    const StopTarget target{inst.pid, inst.logger_pid, inst.spec.logger.has_value(), inst.spec.termgrace, std::nullopt};
+    inst.own_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
+        if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
+    });
+    return inst.own_stop->begin();
+}
+
+void Supervisor::arm_delay(Instance& inst, std::int64_t seconds) {
+    if (!inst.delay_timer) {
+        inst.delay_timer = fx_.make_timer([this, id = inst.id] { guarded([this, &id] { on_delay_elapsed(id); }); });
+    }
+    inst.delay_timer->arm(capped_seconds(seconds));
+}
+
+void Supervisor::on_delay_elapsed(const std::string& id) {
+    if (Instance* inst = find(id)) dispatch(*inst, InstanceEvent::delay_elapsed);
+}
+
+void Supervisor::on_child_exit(pid_t pid) {
+    guarded([this, pid] {
+        auto found = children_.find(pid);
+        if (found == children_.end()) return;  // e.g. a child whose exec failed
+        const ChildRef child = std::move(found->second);
+        children_.erase(found);
+        Instance* inst = find(child.id);
+        if (child.role == ChildRef::Role::logger) {
+            // Logged even when its program's entry is gone; the logger is never
+            // restarted alone (D11, as the original).
+            fx_.log(Level::v2, logger_context(child.id), msg::ended);
+            if (inst != nullptr && inst->logger_pid == pid) inst->logger_pid = 0;
+            return;
+        }
+        if (inst == nullptr || inst->pid != pid) return;  // a past generation's
+        inst->pid = 0;
+        dispatch(*inst, InstanceEvent::exited);
+    });
+}
+
+}  // namespace angel

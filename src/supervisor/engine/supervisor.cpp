@@ -1,0 +1,186 @@
+// The engine's scheduling: start-up, signals, loads, the one-at-a-time queue of
+// work, shutdown, and the recovery that keeps a throwing handler from stalling it.
+#include "supervisor/engine/supervisor.hpp"
+
+#include <chrono>
+#include <exception>
+
+namespace angel {
+namespace {
+
+constexpr auto kPollInterval = std::chrono::seconds(10);
+
+}  // namespace
+
+Supervisor::Supervisor(Effects& effects) : fx_(effects) {}
+
+void Supervisor::start() {
+    guarded([this] {
+        arm_poll();  // the poll loop starts just before the first load (spec 7.4)
+        pump();
+    });
+}
+
+void Supervisor::on_hup() {
+    guarded([this] {
+        if (scheduler_.request_reload()) pump();
+    });
+}
+
+void Supervisor::on_shutdown_signal() {
+    guarded([this] {
+        if (!scheduler_.request_shutdown()) return;
+        fx_.log(Level::v2, msg::ctx_main, msg::shutdown_received);
+        fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
+        desired_.clear();
+        fx_.log(Level::v2, msg::ctx_main, msg::forcing_sync);
+        if (poll_timer_) poll_timer_->cancel();
+        pump();  // the final sync waits for the work in progress (D13, fixed)
+    });
+}
+
+const Instance* Supervisor::instance(const std::string& id) const {
+    auto found = instances_.find(id);
+    return found == instances_.end() ? nullptr : found->second.get();
+}
+
+Instance* Supervisor::find(const std::string& id) {
+    auto found = instances_.find(id);
+    return found == instances_.end() ? nullptr : found->second.get();
+}
+
+const StopRun* Supervisor::sync_stop() const { return sync_ && sync_->active ? sync_->active.get() : nullptr; }
+
+void Supervisor::guarded(const std::function<void()>& handler) {
+    try {
+        handler();
+    } catch (...) {
+        // Put every invariant back before the exception goes on to the loop, which
+        // reports it: otherwise a half-done piece of work would hold the scheduler busy
+        // and HUP, the poll and TERM would wait for ever.
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            try {
+                recover();
+                break;
+            } catch (...) {
+            }
+        }
+        throw;
+    }
+}
+
+void Supervisor::recover() {
+    // Instances that the throw left between two states.
+    for (auto it = instances_.begin(); it != instances_.end();) {
+        Instance& inst = *it->second;
+        bool drop = false;
+        switch (inst.state) {
+            case InstanceState::absent:
+                drop = true;
+                break;
+            case InstanceState::starting:
+                // A child that started is supervised; one that did not is started
+                // again by the next sync, as after a spawn failure.
+                if (inst.pid > 0) {
+                    inst.state = InstanceState::running;
+                } else {
+                    drop = true;
+                }
+                break;
+            case InstanceState::failing:
+                if (!inst.own_stop || !inst.own_stop->waiting()) drop = true;
+                break;
+            case InstanceState::waiting:
+                if (!inst.delay_timer || !inst.delay_timer->armed()) {
+                    arm_delay(inst, inst.spec.delay.value_or(kDefaultDelay));
+                }
+                break;
+            case InstanceState::running:
+            case InstanceState::killed:
+                break;
+        }
+        it = drop ? instances_.erase(it) : std::next(it);
+    }
+    // The work in progress: unless a kill's grace timer will carry it on, it is
+    // abandoned here; the next sync redoes whatever it did not get to.
+    if (scheduler_.busy() && !(sync_ && sync_->active && sync_->active->waiting())) finish_work();
+}
+
+void Supervisor::pump() {
+    if (pumping_) return;  // the loop below, further up the stack, takes the next work
+    pumping_ = true;
+    struct Reset {
+        bool& flag;
+        ~Reset() { flag = false; }
+    } reset{pumping_};
+    while (!scheduler_.busy()) {
+        const Work work = scheduler_.take_next();
+        if (work == Work::none) break;
+        begin_work(work);
+    }
+}
+
+void Supervisor::begin_work(Work work) {
+    current_ = work;
+    switch (work) {
+        case Work::none:
+            return;
+        case Work::first_load:
+            return load_and_sync();
+        case Work::reload:
+            fx_.log(Level::v2, msg::ctx_config, msg::hup_caught);
+            return load_and_sync();
+        case Work::tick:
+        case Work::shutdown:
+            return sync();
+    }
+}
+
+void Supervisor::finish_work() {
+    const Work done = current_;
+    current_ = Work::none;
+    sync_.reset();
+    scheduler_.finish();
+    switch (done) {
+        case Work::shutdown:
+            fx_.log(Level::v2, msg::ctx_main, msg::all_folks);
+            // Nothing is logged after this record: the loop ends here, without waiting
+            // for children (D4, as the original).
+            fx_.finish();
+            return;
+        case Work::tick:
+            if (!scheduler_.shutdown_requested()) arm_poll();  // measured from the end of the sync
+            break;
+        case Work::none:
+        case Work::first_load:
+        case Work::reload:
+            break;
+    }
+    pump();
+}
+
+void Supervisor::load_and_sync() {
+    auto loaded = fx_.load_config();
+    if (auto* error = std::get_if<std::string>(&loaded)) {
+        // The last good program set stays (spec 7.6).
+        fx_.log(Level::v1, msg::ctx_config, std::string(msg::config_error) + *error);
+        fx_.log(Level::v2, msg::ctx_config, msg::skipping_reload);
+        return finish_work();
+    }
+    desired_ = std::move(std::get<ProgramSpecs>(loaded));
+    sync();
+}
+
+void Supervisor::arm_poll() {
+    if (!poll_timer_) {
+        poll_timer_ = fx_.make_timer([this] {
+            guarded([this] {
+                scheduler_.request_tick();
+                pump();
+            });
+        });
+    }
+    poll_timer_->arm(kPollInterval);
+}
+
+}  // namespace angel

@@ -1,0 +1,109 @@
+// The supervisor engine: the desired set, the running set of instances, the pid
+// index, the scheduler and the sync in progress. Every handler runs on the loop's
+// one thread; every effect goes through Effects.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "supervisor/decide/reconcile.hpp"
+#include "supervisor/decide/scheduler.hpp"
+#include "supervisor/engine/effects.hpp"
+#include "supervisor/engine/instance.hpp"
+#include "supervisor/engine/stop_run.hpp"
+
+namespace angel {
+
+/// Who a live, unreaped child is. Written at spawn, erased at reap, nowhere else.
+struct ChildRef {
+    enum class Role { program, logger } role = Role::program;
+    std::string id;
+    std::uint64_t generation = 0;
+};
+
+class Supervisor {
+public:
+    explicit Supervisor(Effects& effects);
+    Supervisor(const Supervisor&) = delete;
+    Supervisor& operator=(const Supervisor&) = delete;
+
+    // Events from the loop. A handler that throws leaves a consistent state behind:
+    // the exception goes on to the loop (which reports it), and supervision goes on.
+    void start();                  ///< arm the poll, then the first load and sync
+    void on_hup();                 ///< SIGHUP
+    void on_shutdown_signal();     ///< SIGTERM, SIGINT
+    void on_child_exit(pid_t pid); ///< a child was reaped
+
+    // What it holds, for tests and (later) status.
+    Phase phase() const { return scheduler_.phase(); }
+    const ProgramSpecs& desired() const { return desired_; }
+    const Instance* instance(const std::string& id) const;
+    std::size_t instance_count() const { return instances_.size(); }
+    std::size_t child_count() const { return children_.size(); }
+    const StopRun* sync_stop() const;  ///< the kill the sync in progress waits on, if any
+    std::size_t impossible_events() const { return impossible_events_; }
+
+private:
+    friend class StopRun;
+
+    /// The sync in progress (spec 7.1): its kills in id order, one at a time (D10).
+    struct SyncRun {
+        Work work = Work::none;
+        std::vector<Decision> kills;
+        std::vector<std::string> starts;
+        std::size_t next_kill = 0;
+        std::unique_ptr<StopRun> active;  ///< the kill being carried out
+    };
+
+    // supervisor.cpp: scheduling, loading, recovery after a throwing handler.
+    void guarded(const std::function<void()>& handler);
+    void recover();
+    void pump();
+    void begin_work(Work work);
+    void finish_work();
+    void load_and_sync();
+    void arm_poll();
+
+    // sync_run.cpp: the sync step and its kill queue.
+    void sync();
+    void advance_sync();
+    void end_sync();
+    Instance* find(const std::string& id);
+    void stop_signal(const std::string& id, pid_t pid, int sig);
+    void stop_hard_killed(const std::string& id, pid_t pid);
+
+    // instance_events.cpp: the instance table, carried out.
+    Instance& instance_for_start(const std::string& id);
+    void dispatch(Instance& instance, InstanceEvent event, std::string text = {});
+    struct Outcome {
+        InstanceEvent event;
+        std::string text;
+    };
+    Outcome spawn_generation(Instance& instance);
+    bool start_own_stop(Instance& instance);
+    void arm_delay(Instance& instance, std::int64_t seconds);
+    void on_delay_elapsed(const std::string& id);
+
+    Effects& fx_;
+    Scheduler scheduler_;
+    Work current_ = Work::none;  ///< the work in progress
+    bool pumping_ = false;
+    ProgramSpecs desired_;                                        ///< last good config
+    std::map<std::string, std::unique_ptr<Instance>> instances_;  ///< the running set
+    std::unordered_map<pid_t, ChildRef> children_;                ///< live, unreaped children
+    std::unique_ptr<Timer> poll_timer_;                           ///< the 10-second sync
+    std::optional<SyncRun> sync_;
+    std::uint64_t next_generation_ = 1;
+    std::size_t impossible_events_ = 0;
+};
+
+}  // namespace angel

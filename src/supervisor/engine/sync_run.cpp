@@ -1,0 +1,88 @@
+// The sync step (spec 7.1): reconcile, `Must kill=N, must start=M`, the kills one
+// after another in id order (D10, kept), the pidfiles of the killed, the starts.
+#include "supervisor/engine/supervisor.hpp"
+
+namespace angel {
+
+void Supervisor::sync() {
+    fx_.reap_now();  // decide on what is alive now, not on a SIGCHLD still in the queue
+    RunningSet view;
+    for (const auto& [id, inst] : instances_) {
+        // Only a running instance can be killed; waiting, killed and failing ones are
+        // left alone, and their presence keeps the sync from starting them twice.
+        view.emplace_hint(view.end(), id,
+                          RunningEntry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid});
+    }
+    SyncPlan plan = reconcile(desired_, view);
+    if (plan.empty()) return finish_work();
+    fx_.log(Level::v2, msg::ctx_monitor,
+            std::string(msg::must_kill) + std::to_string(plan.kills) + std::string(msg::must_start) +
+                std::to_string(plan.starts));
+    SyncRun run;
+    run.work = current_;
+    run.kills.reserve(plan.kills);
+    run.starts.reserve(plan.starts);
+    for (Decision& d : plan.decisions) {
+        switch (d.kind) {
+            case DecisionKind::stop:
+            case DecisionKind::replace:
+                // The spec pointer is not kept: a shutdown may clear the desired set
+                // while this sync waits; the captured target is all a kill needs.
+                d.spec = nullptr;
+                run.kills.push_back(std::move(d));
+                break;
+            case DecisionKind::start:
+                run.starts.push_back(std::move(d.id));
+                break;
+            case DecisionKind::keep:
+                break;
+        }
+    }
+    sync_.emplace(std::move(run));
+    advance_sync();
+}
+
+void Supervisor::advance_sync() {
+    while (sync_ && sync_->next_kill < sync_->kills.size()) {
+        const Decision& d = sync_->kills[sync_->next_kill++];
+        if (Instance* inst = find(d.id); inst && inst->pid > 0 && inst->pid == d.target.pid) {
+            dispatch(*inst, d.kind == DecisionKind::replace ? InstanceEvent::spec_changed : InstanceEvent::removed);
+        }
+        sync_->active = std::make_unique<StopRun>(*this, d.id, d.target, [this] { advance_sync(); });
+        if (!sync_->active->begin()) return;  // its grace timer carries the sync on
+    }
+    if (sync_) end_sync();
+}
+
+void Supervisor::end_sync() {
+    // Pidfiles of killed programs go as soon as the kills are done, even if a
+    // process survives its TERM (D22, as the original).
+    for (const Decision& d : sync_->kills) {
+        if (d.target.pidfile) fx_.remove_file(*d.target.pidfile);
+    }
+    std::vector<std::string> starts = std::move(sync_->starts);
+    sync_->active.reset();
+    for (const std::string& id : starts) {
+        if (instances_.contains(id)) continue;
+        auto& slot = instances_[id];
+        slot = std::make_unique<Instance>();
+        slot->id = id;
+        slot->since = fx_.now();
+        dispatch(*slot, InstanceEvent::start);
+    }
+    finish_work();
+}
+
+void Supervisor::stop_signal(const std::string& id, pid_t pid, int sig) {
+    // Only an unreaped child of this program (or its logger): once reaped, the pid
+    // may already belong to another child of ours.
+    auto child = children_.find(pid);
+    if (pid > 0 && child != children_.end() && child->second.id == id) fx_.signal(pid, sig);
+}
+
+void Supervisor::stop_hard_killed(const std::string& id, pid_t pid) {
+    // Only the instance's current child: a new generation started since is not it.
+    if (Instance* inst = find(id); inst && pid > 0 && inst->pid == pid) dispatch(*inst, InstanceEvent::hard_killed);
+}
+
+}  // namespace angel

@@ -1,0 +1,37 @@
+// The engine's Effects, for real: steady timers on the loop, children started with
+// os/spawn, files, the config file, the log.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "supervisor/engine/effects.hpp"
+
+namespace angel {
+
+class AsioEffects final : public Effects {
+public:
+    /// `reap` reaps every exited child now (the daemon's waitpid loop).
+    AsioEffects(boost::asio::io_context& io, std::string config_file, std::function<void()> reap);
+
+    Clock::time_point now() const override;
+    std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override;
+    Launched launch(const Launch& launch) override;
+    void signal(pid_t pid, int sig) override;
+    void reap_now() override;
+    std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) override;
+    void remove_file(const std::string& path) override;
+    std::variant<ProgramSpecs, std::string> load_config() override;
+    void log(Level level, std::string_view context, std::string_view message) override;
+    void report_error(std::string_view text) override;
+    void finish() override;
+
+private:
+    boost::asio::io_context& io_;
+    std::string config_file_;
+    std::function<void()> reap_;
+};
+
+}  // namespace angel

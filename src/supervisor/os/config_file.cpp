@@ -1,0 +1,36 @@
+// Reading the config file (configurator::load) and building its specs.
+#include "supervisor/os/config_file.hpp"
+
+#include <exception>
+
+#include "configurator/load.hpp"
+#include "supervisor/os/password_database.hpp"
+#include "supervisor/spec/build_specs.hpp"
+
+namespace angel {
+
+std::variant<configurator::Map, std::string> read_config_map(const std::string& path) {
+    auto loaded = configurator::load(path);
+    if (auto* error = std::get_if<configurator::LoadError>(&loaded)) return std::move(error->text);
+    return std::move(std::get<configurator::Map>(loaded));
+}
+
+std::optional<std::string> top_level_user(const configurator::Map& map) {
+    auto it = map.find("user");
+    if (it == map.end() || !it->second.is_string()) return std::nullopt;
+    return std::string(it->second.as_string());
+}
+
+std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path) {
+    try {
+        auto map = read_config_map(path);
+        if (auto* error = std::get_if<std::string>(&map)) return std::move(*error);
+        auto built = build_specs(std::get<configurator::Map>(map), password_database_homes());
+        if (auto* error = std::get_if<SpecError>(&built)) return std::move(error->text);
+        return std::move(std::get<ProgramSpecs>(built));
+    } catch (const std::exception& e) {  // e.g. memory for absurd counts: keep the last good set
+        return std::string(e.what());
+    }
+}
+
+}  // namespace angel

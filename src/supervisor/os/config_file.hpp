@@ -1,0 +1,25 @@
+// Reading the config file: the one place a config is loaded, at start-up (for
+// `user`) and at every load (for the program specs).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "configurator/value.hpp"
+#include "supervisor/spec/program_spec.hpp"
+
+namespace angel {
+
+/// The flat key map, or the Config Error text.
+std::variant<configurator::Map, std::string> read_config_map(const std::string& path);
+
+/// The top-level `user` of a config map, when it is a string (spec 2.2).
+std::optional<std::string> top_level_user(const configurator::Map& map);
+
+/// The desired program set, or the Config Error text. `~` is looked up in the real
+/// password database. Never throws: memory for an absurd config is an error text,
+/// and the last good set stays.
+std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path);
+
+}  // namespace angel
