@@ -1,0 +1,167 @@
+// The instance table, cell by cell: one test case for every state x event, checked
+// against a second, independent statement of the table written out below.
+#include <array>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "supervisor/decide/instance_table.hpp"
+
+namespace angel {
+
+std::ostream& operator<<(std::ostream& os, InstanceState s) { return os << name_of(s); }
+std::ostream& operator<<(std::ostream& os, InstanceEvent e) { return os << name_of(e); }
+
+namespace {
+
+using S = InstanceState;
+using E = InstanceEvent;
+
+/// The actions as one line of words, e.g. "log:START adopt_spec spawn".
+std::string render(const InstanceTransition& t) {
+    if (!t.possible) return "impossible";
+    std::string out = std::string(name_of(t.next)) + ":";
+    for (const InstanceAction& a : t.actions) {
+        out += ' ';
+        switch (a.kind) {
+            case InstanceActionKind::log:
+                out += (a.level == Level::v1 ? "log1:" : "log:") + std::string(a.message);
+                break;
+            case InstanceActionKind::adopt_spec: out += "adopt_spec"; break;
+            case InstanceActionKind::spawn: out += "spawn"; break;
+            case InstanceActionKind::report_error: out += "report_error:" + std::string(a.text); break;
+            case InstanceActionKind::remember_error: out += "remember_error:" + std::string(a.text); break;
+            case InstanceActionKind::stop_own_child: out += "stop_own_child"; break;
+            case InstanceActionKind::remove_pidfile: out += "remove_pidfile"; break;
+            case InstanceActionKind::arm_delay: out += "arm_delay:" + std::to_string(a.seconds); break;
+            case InstanceActionKind::end: out += "end"; break;
+        }
+    }
+    return out;
+}
+
+/// A started-with spec with a pidfile and `delay = 3`; the id is desired with it.
+struct World {
+    ProgramSpec spec;
+    World() {
+        spec.id = "w";
+        spec.exec = "sleep 1";
+        spec.delay = 3;
+        spec.pidfile = "w.pid";
+    }
+    InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom"}; }
+};
+
+constexpr std::array kStates = {S::absent, S::starting, S::running, S::killed, S::failing, S::waiting};
+constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
+                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
+                                E::ready,   E::ready_timeout, E::recycle_due};
+
+/// The expected table, with the id desired: [state][event].
+const std::array<std::array<const char*, 13>, 6> kExpected = {{
+    // absent
+    {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
+     "impossible", "impossible", "impossible", "impossible", "impossible", "impossible", "impossible"},
+    // starting
+    {"impossible", "running: log:RUNNING", "absent: report_error:boom end",
+     "failing: log:Failed to create pidfile remember_error:boom stop_own_child", "impossible", "impossible",
+     "impossible", "impossible", "impossible", "impossible", "impossible", "impossible", "impossible"},
+    // running
+    {"impossible", "impossible", "impossible", "impossible",
+     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "running:", "running:", "killed:",
+     "impossible", "impossible", "impossible", "impossible"},
+    // killed
+    {"impossible", "impossible", "impossible", "impossible",
+     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
+     "impossible", "impossible", "impossible", "impossible", "impossible"},
+    // failing
+    {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
+     "failing:", "absent: report_error:boom end", "impossible", "impossible", "impossible"},
+    // waiting
+    {"impossible", "impossible", "impossible", "impossible", "impossible",
+     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible",
+     "impossible", "impossible", "impossible"},
+}};
+
+struct Cell {
+    S state;
+    E event;
+};
+std::ostream& operator<<(std::ostream& os, const Cell& c) { return os << c.state << " x " << c.event; }
+
+std::vector<Cell> all_cells() {
+    std::vector<Cell> cells;
+    for (S s : kStates) {
+        for (E e : kEvents) cells.push_back({s, e});
+    }
+    return cells;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(instance_table)
+
+BOOST_AUTO_TEST_CASE(table_covers_every_state_and_event) {
+    BOOST_TEST(kStates.size() == kInstanceStates);
+    BOOST_TEST(kEvents.size() == kInstanceEvents);
+}
+
+BOOST_DATA_TEST_CASE(cell, boost::unit_test::data::make(all_cells()), c) {
+    const World w;
+    const auto s = static_cast<std::size_t>(c.state);
+    const auto e = static_cast<std::size_t>(c.event);
+    BOOST_TEST(render(step(c.state, c.event, w.facts())) == kExpected[s][e]);
+}
+
+// The cells whose outcome depends on the facts, with the other facts.
+
+BOOST_AUTO_TEST_CASE(start_of_an_id_no_longer_desired_quits) {
+    const World w;
+    BOOST_TEST(render(step(S::absent, E::start, w.facts(false))) ==
+               "absent: log:START log:QUIT (missing from config on restart) end");
+}
+
+BOOST_AUTO_TEST_CASE(restart_of_an_id_no_longer_desired_quits) {
+    const World w;
+    BOOST_TEST(render(step(S::waiting, E::delay_elapsed, w.facts(false))) ==
+               "absent: log:RESTART log:START log:QUIT (missing from config on restart) end");
+}
+
+BOOST_AUTO_TEST_CASE(exit_of_an_id_no_longer_desired_quits) {
+    const World w;
+    for (S s : {S::running, S::killed}) {
+        BOOST_TEST(render(step(s, E::exited, w.facts(false))) == "absent: log:ENDED remove_pidfile log:QUIT end");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(exit_without_pidfile_or_delay_waits_the_default_5_seconds) {
+    ProgramSpec spec;
+    spec.id = "w";
+    spec.exec = "true";
+    const InstanceFacts facts{"w", &spec, &spec, {}};
+    BOOST_TEST(render(step(S::running, E::exited, facts)) == "waiting: log:ENDED log:WAITING arm_delay:5");
+}
+
+BOOST_AUTO_TEST_CASE(the_delay_is_the_started_with_one_not_the_desired_one) {
+    World w;
+    ProgramSpec newer = w.spec;
+    newer.delay = 60;
+    const InstanceFacts facts{"w", &w.spec, &newer, {}};
+    BOOST_TEST(render(step(S::running, E::exited, facts)) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+}
+
+BOOST_AUTO_TEST_CASE(delay_zero_restarts_at_once) {
+    World w;
+    w.spec.delay = 0;
+    BOOST_TEST(render(step(S::running, E::exited, w.facts())) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:0");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace angel

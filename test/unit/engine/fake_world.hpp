@@ -1,0 +1,272 @@
+// A fake world for the engine: a clock that moves only when told, timers on it,
+// processes that are pids in a table, files that are names in a set, and a log
+// kept as lines stamped with the fake time. Deterministic: no thread, no sleep.
+#pragma once
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "supervisor/engine/effects.hpp"
+#include "supervisor/engine/supervisor.hpp"
+
+namespace angel {
+
+// For the test tools' messages.
+inline std::ostream& operator<<(std::ostream& os, Phase p) { return os << name_of(p); }
+inline std::ostream& operator<<(std::ostream& os, InstanceState s) { return os << name_of(s); }
+
+}  // namespace angel
+
+namespace angel::test {
+
+class FakeWorld final : public Effects {
+public:
+    // ------------------------------------------------------------ the clock
+    Clock::time_point now() const override { return start_ + elapsed_; }
+    double seconds() const { return std::chrono::duration<double>(elapsed_).count(); }
+
+    std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override {
+        auto state = std::make_shared<TimerState>();
+        state->on_fire = std::move(on_fire);
+        timers_.push_back(state);
+        return std::make_unique<FakeTimer>(*this, state);
+    }
+
+    /// Lets `by` pass: exits are delivered first (the loop's SIGCHLD), then every
+    /// timer due by then fires in deadline order, each at its own time, with the
+    /// exits it causes delivered after it.
+    void advance(std::chrono::milliseconds by) {
+        const auto until = elapsed_ + by;
+        deliver_exits();
+        while (!finished) {  // after finish() the loop has stopped: nothing more runs
+            std::shared_ptr<TimerState> due;
+            for (auto it = timers_.begin(); it != timers_.end();) {
+                auto state = it->lock();
+                if (!state) {
+                    it = timers_.erase(it);
+                    continue;
+                }
+                if (state->armed && state->deadline <= until &&
+                    (!due || state->deadline < due->deadline ||
+                     (state->deadline == due->deadline && state->sequence < due->sequence))) {
+                    due = state;
+                }
+                ++it;
+            }
+            if (!due) break;
+            elapsed_ = due->deadline;
+            due->armed = false;
+            due->on_fire();  // `due` keeps the callback alive, whatever it destroys
+            deliver_exits();
+        }
+        elapsed_ = until;
+    }
+    void advance_seconds(double s) { advance(std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000))); }
+
+    std::size_t armed_timers() const {
+        std::size_t n = 0;
+        for (const auto& weak : timers_) {
+            if (auto s = weak.lock(); s && s->armed) ++n;
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------ processes
+    struct Process {
+        std::vector<std::string> argv;
+        bool logger = false;
+        bool ignores_term = false;
+        std::vector<int> signals;  ///< received, in order
+    };
+
+    Launched launch(const Launch& l) override {
+        ++launches;
+        Launched out;
+        if (l.logger_argv != nullptr) {
+            if (fail_exec.contains((*l.logger_argv)[0])) {
+                out.logger = (*l.logger_argv)[0] + ": createProcess: posix_spawnp: does not exist";
+                return out;
+            }
+            out.logger = new_process(*l.logger_argv, true);
+        }
+        if (fail_exec.contains((*l.argv)[0])) {
+            out.program = (*l.argv)[0] + ": createProcess: posix_spawnp: does not exist";
+            return out;
+        }
+        out.program = new_process(*l.argv, false);
+        return out;
+    }
+
+    void signal(pid_t pid, int sig) override {
+        signals_sent.push_back({pid, sig});
+        auto p = live.find(pid);
+        if (p == live.end()) {
+            // A zombie takes a signal without effect; a reaped pid may be someone else's.
+            if (std::find(exited_unreaped_.begin(), exited_unreaped_.end(), pid) != exited_unreaped_.end()) return;
+            throw std::logic_error("signal to a pid that is not an unreaped child");
+        }
+        p->second.signals.push_back(sig);
+        if (sig == SIGKILL || (sig == SIGTERM && !p->second.ignores_term)) exit_now(pid);
+    }
+
+    void reap_now() override { deliver_exits(); }
+
+    /// The process exits now (by itself); angel learns it at the next delivery.
+    void exit_now(pid_t pid) {
+        if (live.erase(pid) > 0) exited_unreaped_.push_back(pid);
+    }
+    void deliver_exits() {
+        while (!exited_unreaped_.empty() && supervisor != nullptr && !finished) {
+            pid_t pid = exited_unreaped_.front();
+            exited_unreaped_.erase(exited_unreaped_.begin());
+            supervisor->on_child_exit(pid);
+        }
+    }
+
+    /// The live program pid of `id` (fails the test if there is none).
+    pid_t pid_of(const std::string& id) const {
+        const Instance* inst = supervisor->instance(id);
+        if (inst == nullptr || inst->pid == 0) throw std::logic_error("no live child for " + id);
+        return inst->pid;
+    }
+
+    // ------------------------------------------------------------ files and config
+    std::optional<std::string> write_pidfile(const std::string& path, pid_t) override {
+        if (unwritable.contains(path)) return path + ": openFile: permission denied (Permission denied)";
+        files.insert(path);
+        return std::nullopt;
+    }
+    void remove_file(const std::string& path) override {
+        files.erase(path);
+        removed_files.push_back(path);
+    }
+    std::variant<ProgramSpecs, std::string> load_config() override {
+        ++loads;
+        return config;
+    }
+
+    // ------------------------------------------------------------ the log
+    void log(Level level, std::string_view context, std::string_view message) override {
+        std::string line = "{" + std::string(context) + "} " + std::string(message);
+        if (throw_on_log && line.find(*throw_on_log) != std::string::npos) {
+            throw_on_log.reset();  // once
+            throw std::runtime_error("injected failure at: " + line);
+        }
+        if (static_cast<int>(level) <= verbosity) lines.push_back(stamp() + line);
+    }
+    void report_error(std::string_view text) override { lines.push_back(stamp() + "stderr: " + std::string(text)); }
+    void finish() override { finished = true; }
+
+    /// The log from line `from` on, one line each, `T line` with T in seconds.
+    std::string log_text(std::size_t from = 0) const {
+        std::string out;
+        for (std::size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";
+        return out;
+    }
+    /// How many log lines contain `needle`.
+    std::size_t count(std::string_view needle) const {
+        return std::count_if(lines.begin(), lines.end(),
+                             [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+    }
+
+    // ------------------------------------------------------------ state
+    Supervisor* supervisor = nullptr;
+    std::variant<ProgramSpecs, std::string> config = ProgramSpecs{};
+    std::map<pid_t, Process> live;
+    std::vector<std::pair<pid_t, int>> signals_sent;
+    std::set<std::string> fail_exec;   ///< argv[0]s that fail to start
+    std::set<std::string> unwritable;  ///< pidfile paths that cannot be written
+    std::set<std::string> files;       ///< pidfiles present
+    std::vector<std::string> removed_files;
+    std::optional<std::string> throw_on_log;  ///< the next log line containing it throws
+    std::vector<std::string> lines;
+    int verbosity = 2;
+    int launches = 0;
+    int loads = 0;
+    bool finished = false;
+
+private:
+    struct TimerState {
+        std::function<void()> on_fire;
+        std::chrono::milliseconds deadline{0};
+        std::uint64_t sequence = 0;
+        bool armed = false;
+    };
+
+    class FakeTimer final : public Timer {
+    public:
+        FakeTimer(FakeWorld& world, std::shared_ptr<TimerState> state) : world_(world), state_(std::move(state)) {}
+        ~FakeTimer() override { state_->armed = false; }
+        void arm(std::chrono::seconds after) override {
+            state_->deadline = world_.elapsed_ + std::chrono::duration_cast<std::chrono::milliseconds>(after);
+            state_->sequence = ++world_.sequence_;
+            state_->armed = true;
+        }
+        void cancel() override { state_->armed = false; }
+        bool armed() const override { return state_->armed; }
+
+    private:
+        FakeWorld& world_;
+        std::shared_ptr<TimerState> state_;
+    };
+
+    pid_t new_process(const std::vector<std::string>& argv, bool logger) {
+        const pid_t pid = next_pid_++;
+        live[pid] = Process{argv, logger, ignore_term_for.contains(argv[0]), {}};
+        return pid;
+    }
+
+    std::string stamp() const {
+        std::ostringstream os;
+        os << seconds() << " ";
+        return os.str();
+    }
+
+    Clock::time_point start_{};
+    std::chrono::milliseconds elapsed_{0};
+    std::vector<std::weak_ptr<TimerState>> timers_;
+    std::uint64_t sequence_ = 0;
+    std::vector<pid_t> exited_unreaped_;
+    pid_t next_pid_ = 100;
+
+public:
+    std::set<std::string> ignore_term_for;  ///< argv[0]s whose processes ignore SIGTERM
+};
+
+/// A program spec: `id` runs `exec`.
+inline ProgramSpec program(const std::string& id, const std::string& exec = "sleep 100") {
+    ProgramSpec s;
+    s.id = id;
+    s.exec = exec;
+    return s;
+}
+
+inline ProgramSpecs specs(std::initializer_list<ProgramSpec> list) {
+    ProgramSpecs out;
+    for (const ProgramSpec& s : list) out[s.id] = s;
+    return out;
+}
+
+/// A world and an engine on it.
+struct Rig {
+    FakeWorld world;
+    Supervisor engine{world};
+    Rig() { world.supervisor = &engine; }
+    explicit Rig(ProgramSpecs config) : Rig() { world.config = std::move(config); }
+};
+
+}  // namespace angel::test
