@@ -23,7 +23,6 @@ namespace {
 namespace bl = boost::log;
 
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity, "Severity", Level)
-BOOST_LOG_ATTRIBUTE_KEYWORD(context, "Context", std::string)
 
 /// Writes a whole buffer to fd, retrying on short writes and EINTR, and waiting when an
 /// inherited non-blocking descriptor is full (a record is never torn); false on error.

@@ -270,7 +270,7 @@ BOOST_AUTO_TEST_CASE(count_three_to_one_kills_two) {  // spec 7.8
 BOOST_AUTO_TEST_CASE(thousands_of_soft_kills_do_not_recurse) {
     ProgramSpecs many;
     for (int i = 0; i < 20000; ++i) {
-        ProgramSpec p = program("p" + std::to_string(i));
+        ProgramSpec p = program(std::string("p").append(std::to_string(i)));
         many[p.id] = p;
     }
     Rig rig(many);
