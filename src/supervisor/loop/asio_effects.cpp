@@ -55,7 +55,8 @@ Launched AsioEffects::launch(const Launch& launch) {
         }
         Pipe& p = std::get<Pipe>(pipe);
         const int null_fd = std::get<Fd>(null_out).get();
-        auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory, p.read.get(), null_fd, null_fd});
+        auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory,
+                                         {{p.read.get(), 0}, {null_fd, 1}, {null_fd, 2}}});
         if (auto* e = std::get_if<SpawnError>(&logger)) {
             result.logger = std::move(e->text);
             return result;
@@ -75,7 +76,7 @@ Launched AsioEffects::launch(const Launch& launch) {
         err = std::move(files.second);
     }
     const int err_fd = err.get() >= 0 ? err.get() : out.get();
-    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, -1, out.get(), err_fd});
+    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out.get(), 1}, {err_fd, 2}}});
     if (auto* e = std::get_if<SpawnError>(&child)) {
         result.program = std::move(e->text);
     } else {

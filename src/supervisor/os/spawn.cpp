@@ -16,7 +16,7 @@ namespace angel {
 namespace {
 
 /// Which step of the child failed; sent with errno through the error pipe.
-enum class ChildStep : int { chdir = 1, exec = 2 };
+enum class ChildStep : int { chdir = 1, exec = 2, dup = 3 };
 
 struct ChildFailure {
     ChildStep step;
@@ -67,13 +67,33 @@ void reset_signals() {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-/// In the child, after fork: streams, directory, then exec each candidate in turn.
+/// In the child: the descriptor moves, as if all at once. Every source that is not
+/// already in place is first copied above the highest target (close-on-exec, so the
+/// copies vanish at exec), so that no dup2 can overwrite a source a later move
+/// still needs. `scratch` has one slot per move, allocated before fork.
+/// Async-signal-safe; errno of the first failure, or 0.
+int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
+    int floor = 0;
+    for (const FdMove& m : moves) floor = m.to >= floor ? m.to + 1 : floor;
+    for (std::size_t i = 0; i < moves.size(); ++i) {
+        if (moves[i].from == moves[i].to) continue;
+        scratch[i] = ::fcntl(moves[i].from, F_DUPFD_CLOEXEC, floor);
+        if (scratch[i] < 0) return errno;
+    }
+    for (std::size_t i = 0; i < moves.size(); ++i) {
+        const FdMove& m = moves[i];
+        // In place already: only its close-on-exec flag goes. dup2 clears it on the copy.
+        const int done = m.from == m.to ? ::fcntl(m.to, F_SETFD, 0) : ::dup2(scratch[i], m.to);
+        if (done < 0) return errno;
+    }
+    return 0;
+}
+
+/// In the child, after fork: descriptors, directory, then exec each candidate in turn.
 [[noreturn]] void run_child(const SpawnRequest& req, const std::vector<std::string>& candidates,
-                            char* const* argv, char* const* envp, int pipe_fd) {
+                            char* const* argv, char* const* envp, int* scratch, int pipe_fd) {
     reset_signals();
-    if (req.stdin_fd >= 0) ::dup2(req.stdin_fd, STDIN_FILENO);
-    if (req.stdout_fd >= 0) ::dup2(req.stdout_fd, STDOUT_FILENO);
-    if (req.stderr_fd >= 0) ::dup2(req.stderr_fd, STDERR_FILENO);
+    if (int err = move_descriptors(req.fds, scratch)) child_fail(pipe_fd, ChildStep::dup, err);
     if (req.directory && ::chdir(req.directory->c_str()) != 0) child_fail(pipe_fd, ChildStep::chdir, errno);
     int reported = ENOENT;
     bool saw_eacces = false;
@@ -97,6 +117,7 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     std::vector<std::string> candidates = candidate_paths(req.argv.at(0));
     std::vector<char*> argv = c_strings(req.argv);
     std::vector<char*> envp = req.env ? c_strings(*req.env) : std::vector<char*>{};
+    std::vector<int> scratch(req.fds.size(), -1);
     char* const* env_ptr = req.env ? envp.data() : environ;
 
     int err_pipe[2];
@@ -110,7 +131,7 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     pid_t pid = ::fork();
     if (pid == 0) {
         ::close(err_pipe[0]);
-        run_child(req, candidates, argv.data(), env_ptr, err_pipe[1]);
+        run_child(req, candidates, argv.data(), env_ptr, scratch.data(), err_pipe[1]);
     }
     int fork_errno = errno;
     ::sigprocmask(SIG_SETMASK, &saved, nullptr);
@@ -130,8 +151,9 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     if (n != static_cast<ssize_t>(sizeof failure)) return pid;  // EOF: exec succeeded
     // The child has exited; the daemon's SIGCHLD reaper collects it (pid unknown to it).
     const char* step = failure.step == ChildStep::chdir ? "chdir"
-                       : req.directory                 ? "exec"
-                                                       : "posix_spawnp";
+                       : failure.step == ChildStep::dup ? "dup2"
+                       : req.directory                  ? "exec"
+                                                        : "posix_spawnp";
     return SpawnError{req.argv[0] + ": createProcess: " + step + ": " +
                       configurator::io_error_description(failure.err)};
 }

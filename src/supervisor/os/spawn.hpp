@@ -11,14 +11,21 @@
 
 namespace angel {
 
+/// In the child, descriptor `from` (angel's, borrowed) is put at `to`, without
+/// close-on-exec. Every other descriptor angel opened is close-on-exec and does
+/// not reach the child; 0, 1 and 2 not listed are angel's own.
+struct FdMove {
+    int from = -1;
+    int to = -1;
+};
+
 /// Everything a child is started with. Descriptors are borrowed, not closed.
 struct SpawnRequest {
     std::vector<std::string> argv;                  ///< argv[0] is the program to run
     std::optional<std::vector<std::string>> env;    ///< "NAME=VALUE"s; nullopt = angel's own
     std::optional<std::string> directory;           ///< chdir before exec; angel's cwd if absent
-    int stdin_fd = -1;                              ///< -1: inherit angel's stdin
-    int stdout_fd = -1;                             ///< -1: inherit angel's stdout
-    int stderr_fd = -1;                             ///< -1: inherit angel's stderr
+    std::vector<FdMove> fds;                        ///< done as if all at once: a source may
+                                                    ///< be another move's target (a swap is fine)
 };
 
 /// The reference's createProcess error text, without the `<PROG>: ` prefix, e.g.

@@ -74,7 +74,7 @@ std::string output_of(const TempDir& dir, std::vector<std::string> argv, SpawnRe
     auto opened = angel::open_for_append(dir / "out");
     BOOST_REQUIRE(std::holds_alternative<angel::Fd>(opened));
     request.argv = std::move(argv);
-    request.stdout_fd = std::get<angel::Fd>(opened).get();
+    request.fds.push_back({std::get<angel::Fd>(opened).get(), 1});
     BOOST_TEST(run(request) == 0);
     return read_file(dir / "out");
 }
@@ -139,6 +139,39 @@ BOOST_AUTO_TEST_CASE(no_descriptor_leaks_and_default_signals) {
                                       "grep -E '^Sig(Ign|Blk)' /proc/self/status"});
     ::sigaction(SIGPIPE, &saved, nullptr);
     BOOST_TEST(out == "closed\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+
+BOOST_AUTO_TEST_CASE(descriptor_moves_are_done_as_if_at_once) {
+    TempDir dir;
+    auto x = angel::open_for_append(dir / "x");
+    auto y = angel::open_for_append(dir / "y");
+    BOOST_REQUIRE(std::holds_alternative<angel::Fd>(x));
+    BOOST_REQUIRE(std::holds_alternative<angel::Fd>(y));
+    // Put them at 7 and 8 (sh redirects single digits only), then ask for a swap: x at
+    // 8, y at 7. Done one dup2 after another, the first would overwrite the second's source.
+    BOOST_REQUIRE(::fcntl(7, F_GETFD) < 0);
+    BOOST_REQUIRE(::fcntl(8, F_GETFD) < 0);
+    angel::Fd fx(::dup3(std::get<angel::Fd>(x).get(), 7, O_CLOEXEC));
+    angel::Fd fy(::dup3(std::get<angel::Fd>(y).get(), 8, O_CLOEXEC));
+    BOOST_REQUIRE(fx.get() == 7);
+    BOOST_REQUIRE(fy.get() == 8);
+    SpawnRequest request;
+    request.fds = {{7, 8}, {8, 7}, {7, 3}};
+    BOOST_TEST(output_of(dir, {"/bin/sh", "-c", "echo to-x >&8; echo to-y >&7; echo also-x >&3; echo out"}, request) ==
+               "out\n");
+    BOOST_TEST(read_file(dir / "x") == "to-x\nalso-x\n");
+    BOOST_TEST(read_file(dir / "y") == "to-y\n");
+    // A descriptor already in place is passed on (its close-on-exec flag cleared).
+    SpawnRequest in_place;
+    in_place.fds = {{7, 7}};
+    BOOST_TEST(output_of(dir, {"/bin/sh", "-c", "echo again >&7; echo out"}, in_place) == "out\nout\n");
+    BOOST_TEST(read_file(dir / "x") == "to-x\nalso-x\nagain\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_descriptor_is_known_at_once) {
+    SpawnRequest request = command("/bin/true");
+    request.fds = {{77, 3}};  // not open
+    BOOST_TEST(error_of(request) == "/bin/true: createProcess: dup2: invalid argument (Bad file descriptor)");
 }
 
 BOOST_AUTO_TEST_CASE(append_files_and_pidfiles) {
