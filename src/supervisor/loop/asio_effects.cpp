@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <tuple>
+
 #include "supervisor/loop/asio_timer.hpp"
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/files.hpp"
@@ -19,15 +21,6 @@ std::vector<std::string> env_strings(const std::vector<EnvEntry>& env) {
     return out;
 }
 
-/// The program's stdout and stderr files (spec 5.5), /dev/null when absent.
-std::variant<std::pair<Fd, Fd>, std::string> open_outputs(const ProgramSpec& spec) {
-    auto out = open_for_append(spec.stdout_path.value_or("/dev/null"));
-    if (auto* e = std::get_if<FileError>(&out)) return std::move(e->text);
-    auto err = open_for_append(spec.stderr_path.value_or("/dev/null"));
-    if (auto* e = std::get_if<FileError>(&err)) return std::move(e->text);
-    return std::pair{std::move(std::get<Fd>(out)), std::move(std::get<Fd>(err))};
-}
-
 }  // namespace
 
 AsioEffects::AsioEffects(boost::asio::io_context& io, std::string config_file, std::function<void()> reap)
@@ -39,24 +32,44 @@ std::unique_ptr<Timer> AsioEffects::make_timer(std::function<void()> on_fire) {
     return std::make_unique<AsioTimer>(io_, std::move(on_fire));
 }
 
+std::variant<int, std::string> AsioEffects::dev_null() {
+    if (dev_null_.get() < 0) {
+        auto opened = open_for_append("/dev/null");
+        if (auto* e = std::get_if<FileError>(&opened)) return std::move(e->text);
+        dev_null_ = std::move(std::get<Fd>(opened));
+    }
+    return dev_null_.get();
+}
+
+std::variant<int, std::string> AsioEffects::output(const std::optional<std::string>& path, Fd& holder) {
+    if (!path) return dev_null();
+    auto opened = open_for_append(*path);
+    if (auto* e = std::get_if<FileError>(&opened)) return std::move(e->text);
+    holder = std::move(std::get<Fd>(opened));
+    return holder.get();
+}
+
 Launched AsioEffects::launch(const Launch& launch) {
     const ProgramSpec& spec = *launch.spec;
     Launched result;
-    Fd out, err;
+    Fd pipe_write, out_file, err_file;  // closed when the children have them
+    int out_fd = -1, err_fd = -1;
     if (launch.logger_argv != nullptr) {
         // The logger reads a pipe and writes to /dev/null, in angel's environment (D2).
         auto pipe = make_pipe();
-        auto null_out = open_for_append("/dev/null");
-        for (const FileError* e : {std::get_if<FileError>(&pipe), std::get_if<FileError>(&null_out)}) {
-            if (e) {
-                result.logger = e->text;
-                return result;
-            }
+        auto null_fd = dev_null();
+        if (auto* e = std::get_if<FileError>(&pipe)) {
+            result.logger = std::move(e->text);
+            return result;
+        }
+        if (auto* e = std::get_if<std::string>(&null_fd)) {
+            result.logger = std::move(*e);
+            return result;
         }
         Pipe& p = std::get<Pipe>(pipe);
-        const int null_fd = std::get<Fd>(null_out).get();
+        const int null = std::get<int>(null_fd);
         auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory,
-                                         {{p.read.get(), 0}, {null_fd, 1}, {null_fd, 2}}});
+                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}});
         if (auto* e = std::get_if<SpawnError>(&logger)) {
             result.logger = std::move(e->text);
             return result;
@@ -64,19 +77,21 @@ Launched AsioEffects::launch(const Launch& launch) {
         result.logger = std::get<pid_t>(logger);
         // The program writes both streams into the pipe; angel keeps no write end, so the
         // logger sees EOF once the program and its descendants are gone (or the spawn fails).
-        out = std::move(p.write);
+        pipe_write = std::move(p.write);
+        out_fd = err_fd = pipe_write.get();
     } else {
-        auto opened = open_outputs(spec);
-        if (auto* e = std::get_if<std::string>(&opened)) {
-            result.program = std::move(*e);
-            return result;
+        // The program's stdout and stderr files (spec 5.5), /dev/null when absent.
+        for (auto [path, fd, holder] : {std::tuple{&spec.stdout_path, &out_fd, &out_file},
+                                        std::tuple{&spec.stderr_path, &err_fd, &err_file}}) {
+            auto opened = output(*path, *holder);
+            if (auto* e = std::get_if<std::string>(&opened)) {
+                result.program = std::move(*e);
+                return result;
+            }
+            *fd = std::get<int>(opened);
         }
-        auto& files = std::get<std::pair<Fd, Fd>>(opened);
-        out = std::move(files.first);
-        err = std::move(files.second);
     }
-    const int err_fd = err.get() >= 0 ? err.get() : out.get();
-    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out.get(), 1}, {err_fd, 2}}});
+    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}});
     if (auto* e = std::get_if<SpawnError>(&child)) {
         result.program = std::move(e->text);
     } else {

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "supervisor/engine/effects.hpp"
+#include "supervisor/os/files.hpp"
 
 namespace angel {
 
@@ -29,9 +30,17 @@ public:
     void finish() override;
 
 private:
+    /// angel's one /dev/null, opened at first use and kept (close-on-exec): a child
+    /// without `stdout`, `stderr` or a logger's output gets it, with no open per start.
+    std::variant<int, std::string> dev_null();
+    /// The descriptor for one output: /dev/null when `path` is absent, else the file
+    /// opened for appending into `holder`; or the error text.
+    std::variant<int, std::string> output(const std::optional<std::string>& path, Fd& holder);
+
     boost::asio::io_context& io_;
     std::string config_file_;
     std::function<void()> reap_;
+    Fd dev_null_;
 };
 
 }  // namespace angel

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "supervisor/engine/effects.hpp"
@@ -24,12 +25,20 @@ public:
     void arm(std::chrono::seconds after) override {
         const std::uint64_t serial = ++state_->serial;
         state_->armed = true;
-        timer_.expires_after(after);
-        timer_.async_wait([state = state_, serial](const boost::system::error_code& ec) {
+        auto fire = [state = state_, serial](const boost::system::error_code& ec) {
             if (ec || state->serial != serial) return;
             state->armed = false;
             state->on_fire();  // `state` keeps the callback alive, whatever it destroys
-        });
+        };
+        if (after.count() == 0) {
+            // Due now (`delay = 0`): queued behind what is ready, without a kernel
+            // timer to set and wait for; cancel() and re-arming still win over it.
+            timer_.cancel();
+            boost::asio::post(timer_.get_executor(), [fire] { fire(boost::system::error_code()); });
+            return;
+        }
+        timer_.expires_after(after);
+        timer_.async_wait(std::move(fire));
     }
 
     void cancel() override {

@@ -11,6 +11,7 @@
 
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/process_signals.hpp"
+#include "supervisor/os/spawn.hpp"
 #include "supervisor/os/user_switch.hpp"
 #include "supervisor/text/log.hpp"
 #include "supervisor/text/messages.hpp"
@@ -28,6 +29,7 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       supervisor_(effects_) {
     ignore_process_signals();
     unblock_handled_signals();
+    note_signal_dispositions();  // children put back exactly these
 }
 
 int Daemon::run() {

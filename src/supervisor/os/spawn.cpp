@@ -1,7 +1,12 @@
-// fork/exec with an error pipe; the child does only async-signal-safe work.
+// Spawning without copying the parent: clone(CLONE_VM | CLONE_VFORK), as glibc's
+// posix_spawn does. The child runs on a stack of its own, in angel's memory, while
+// angel waits; it does only async-signal-safe work and reports a failure by writing
+// it into that shared memory before _exit, so the outcome is known, with its errno,
+// when spawn() returns: no pipe, no page-table copy, no copy-on-write faults.
 #include "supervisor/os/spawn.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,12 +20,21 @@ extern char** environ;
 namespace angel {
 namespace {
 
-/// Which step of the child failed; sent with errno through the error pipe.
-enum class ChildStep : int { chdir = 1, exec = 2, dup = 3 };
+/// Which step of the child failed.
+enum class ChildStep : int { none = 0, chdir = 1, exec = 2, dup = 3 };
 
-struct ChildFailure {
-    ChildStep step;
-    int err;
+/// Everything the child reads, built before the clone, and what it writes back.
+struct ChildJob {
+    const std::vector<FdMove>* moves;
+    int* scratch;                        ///< one slot per move
+    const char* directory;               ///< or null
+    const std::vector<std::string>* candidates;
+    char* const* argv;
+    char* const* envp;
+    const std::vector<int>* reset;       ///< signals to put back to SIG_DFL
+    // Written by the child before it _exits; read by angel once the clone returns.
+    ChildStep failed_step = ChildStep::none;
+    int failed_errno = 0;
 };
 
 /// The candidate paths for argv[0], the way execvp/posix_spawnp search: a name with a
@@ -49,28 +63,22 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     return out;
 }
 
-/// In the child: report a failure to the parent and die. Async-signal-safe.
-[[noreturn]] void child_fail(int pipe_fd, ChildStep step, int err) {
-    ChildFailure failure{step, err};
-    ssize_t ignored = ::write(pipe_fd, &failure, sizeof failure);
-    (void)ignored;
-    ::_exit(127);
+/// The signals whose disposition a child must not inherit: every one angel catches
+/// or ignores. exec resets caught ones by itself, but the child runs in angel's
+/// memory until then, and an ignored one would stay ignored after exec.
+std::vector<int>& signals_to_reset() {
+    static std::vector<int> signals;
+    return signals;
 }
-
-/// In the child: give it the signal state a fresh process has. Async-signal-safe.
-void reset_signals() {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);  // fails harmlessly for KILL/STOP
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+bool& signals_known() {
+    static bool known = false;
+    return known;
 }
 
 /// In the child: the descriptor moves, as if all at once. Every source that is not
 /// already in place is first copied above the highest target (close-on-exec, so the
 /// copies vanish at exec), so that no dup2 can overwrite a source a later move
-/// still needs. `scratch` has one slot per move, allocated before fork.
+/// still needs. `scratch` has one slot per move, allocated before the clone.
 /// Async-signal-safe; errno of the first failure, or 0.
 int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
     int floor = 0;
@@ -89,16 +97,29 @@ int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
     return 0;
 }
 
-/// In the child, after fork: descriptors, directory, then exec each candidate in turn.
-[[noreturn]] void run_child(const SpawnRequest& req, const std::vector<std::string>& candidates,
-                            char* const* argv, char* const* envp, int* scratch, int pipe_fd) {
-    reset_signals();
-    if (int err = move_descriptors(req.fds, scratch)) child_fail(pipe_fd, ChildStep::dup, err);
-    if (req.directory && ::chdir(req.directory->c_str()) != 0) child_fail(pipe_fd, ChildStep::chdir, errno);
+/// In the child: note the failure where angel will read it, and die.
+[[noreturn]] void child_fail(ChildJob& job, ChildStep step, int err) {
+    job.failed_step = step;
+    job.failed_errno = err;
+    ::_exit(127);
+}
+
+/// The child, on its own stack in angel's memory: signals, descriptors, directory,
+/// then exec each candidate in turn. Async-signal-safe only.
+int run_child(void* arg) {
+    ChildJob& job = *static_cast<ChildJob*>(arg);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig : *job.reset) ::sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (int err = move_descriptors(*job.moves, job.scratch)) child_fail(job, ChildStep::dup, err);
+    if (job.directory != nullptr && ::chdir(job.directory) != 0) child_fail(job, ChildStep::chdir, errno);
     int reported = ENOENT;
     bool saw_eacces = false;
-    for (const auto& path : candidates) {
-        ::execve(path.c_str(), argv, envp);
+    for (const auto& path : *job.candidates) {
+        ::execve(path.c_str(), job.argv, job.envp);
         reported = errno;
         if (reported == EACCES) {
             saw_eacces = true;
@@ -107,55 +128,62 @@ int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
         }
     }
     if (saw_eacces && (reported == ENOENT || reported == ENOTDIR)) reported = EACCES;
-    child_fail(pipe_fd, ChildStep::exec, reported);
+    child_fail(job, ChildStep::exec, reported);
 }
+
+/// The child's stack. One is enough: CLONE_VFORK suspends angel (its only thread)
+/// until the child has exec'd or exited, so no two children ever use it at once.
+constexpr std::size_t kChildStackSize = 64 * 1024;
+alignas(64) unsigned char child_stack[kChildStackSize];
 
 }  // namespace
 
+void note_signal_dispositions() {
+    std::vector<int>& signals = signals_to_reset();
+    signals.clear();
+    for (int sig = 1; sig < NSIG; ++sig) {
+        struct sigaction current {};
+        if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL) signals.push_back(sig);
+    }
+    signals_known() = true;
+}
+
 std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
-    // Everything the child needs is built before fork: no allocation after it.
+    if (!signals_known()) note_signal_dispositions();
+    // Everything the child needs is built before the clone: no allocation after it.
     std::vector<std::string> candidates = candidate_paths(req.argv.at(0));
     std::vector<char*> argv = c_strings(req.argv);
     std::vector<char*> envp = req.env ? c_strings(*req.env) : std::vector<char*>{};
     std::vector<int> scratch(req.fds.size(), -1);
-    char* const* env_ptr = req.env ? envp.data() : environ;
+    ChildJob job{&req.fds,
+                 scratch.data(),
+                 req.directory ? req.directory->c_str() : nullptr,
+                 &candidates,
+                 argv.data(),
+                 req.env ? envp.data() : environ,
+                 &signals_to_reset()};
 
-    int err_pipe[2];
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-        return SpawnError{req.argv[0] + ": createProcess: pipe: " + configurator::io_error_description(errno)};
-    }
-    // Block signals so that no handler of angel's runs in the child before it resets them.
+    // Block signals so that no handler of angel's runs in the child (in angel's own
+    // memory) before it has put the dispositions back.
     sigset_t all, saved;
     ::sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &saved);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(err_pipe[0]);
-        run_child(req, candidates, argv.data(), env_ptr, scratch.data(), err_pipe[1]);
-    }
-    int fork_errno = errno;
+    const pid_t pid = ::clone(run_child, child_stack + kChildStackSize, CLONE_VM | CLONE_VFORK | SIGCHLD, &job);
+    const int clone_errno = errno;
     ::sigprocmask(SIG_SETMASK, &saved, nullptr);
-    ::close(err_pipe[1]);
     if (pid < 0) {
-        ::close(err_pipe[0]);
         const char* step = req.directory ? "fork" : "posix_spawnp";  // where the original would fail
         return SpawnError{req.argv[0] + ": createProcess: " + step + ": " +
-                          configurator::io_error_description(fork_errno)};
+                          configurator::io_error_description(clone_errno)};
     }
-    ChildFailure failure{};
-    ssize_t n;
-    do {
-        n = ::read(err_pipe[0], &failure, sizeof failure);
-    } while (n < 0 && errno == EINTR);
-    ::close(err_pipe[0]);
-    if (n != static_cast<ssize_t>(sizeof failure)) return pid;  // EOF: exec succeeded
+    if (job.failed_step == ChildStep::none) return pid;  // it has exec'd
     // The child has exited; the daemon's SIGCHLD reaper collects it (pid unknown to it).
-    const char* step = failure.step == ChildStep::chdir ? "chdir"
-                       : failure.step == ChildStep::dup ? "dup2"
-                       : req.directory                  ? "exec"
-                                                        : "posix_spawnp";
+    const char* step = job.failed_step == ChildStep::chdir ? "chdir"
+                       : job.failed_step == ChildStep::dup  ? "dup2"
+                       : req.directory                      ? "exec"
+                                                            : "posix_spawnp";
     return SpawnError{req.argv[0] + ": createProcess: " + step + ": " +
-                      configurator::io_error_description(failure.err)};
+                      configurator::io_error_description(job.failed_errno)};
 }
 
 }  // namespace angel

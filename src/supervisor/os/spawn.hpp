@@ -1,5 +1,6 @@
-// Starting a child process: fork/exec with a close-on-exec error pipe, so that a
-// failed exec (or chdir) is known, with its errno, before spawn() returns.
+// Starting a child process without copying angel (clone with CLONE_VM | CLONE_VFORK):
+// a failed exec (or chdir, or descriptor move) is known, with its errno, before
+// spawn() returns.
 #pragma once
 
 #include <sys/types.h>
@@ -39,5 +40,10 @@ struct SpawnError {
 /// changing into it (the original's defect D6, fixed). No shell fallback for scripts
 /// without `#!`. The child starts with default signal dispositions and an empty mask.
 std::variant<pid_t, SpawnError> spawn(const SpawnRequest& request);
+
+/// Notes which signals angel catches or ignores now; each child puts exactly those
+/// back to their default (a sigaction each, not one for every signal). Call it
+/// after changing a disposition; the first spawn calls it if nobody has.
+void note_signal_dispositions();
 
 }  // namespace angel

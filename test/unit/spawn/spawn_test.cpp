@@ -134,10 +134,12 @@ BOOST_AUTO_TEST_CASE(no_descriptor_leaks_and_default_signals) {
     struct sigaction ignore {}, saved{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &saved);
+    angel::note_signal_dispositions();
     std::string out = output_of(dir, {"/bin/sh", "-c",
                                       "[ -e /proc/self/fd/50 ] && echo leaked || echo closed;"
                                       "grep -E '^Sig(Ign|Blk)' /proc/self/status"});
     ::sigaction(SIGPIPE, &saved, nullptr);
+    angel::note_signal_dispositions();
     BOOST_TEST(out == "closed\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
