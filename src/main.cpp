@@ -1,6 +1,7 @@
 // angel: keeps every program of its config running (see man/angel.1).
 #include <unistd.h>
 
+#include <exception>
 #include <string>
 #include <variant>
 #include <vector>
@@ -26,7 +27,12 @@ int main(int argc, char** argv) {
     }
     const auto& options = std::get<angel::Options>(parsed);
     angel::init_log(options.verbosity);
-    boost::asio::io_context io;
-    angel::Daemon daemon(io, options);
-    return daemon.run();
+    try {
+        boost::asio::io_context io;
+        angel::Daemon daemon(io, options);
+        return daemon.run();
+    } catch (const std::exception& e) {  // the loop could not be set up (no descriptor left...)
+        angel::report_error(e.what());
+        return 1;
+    }
 }

@@ -85,6 +85,22 @@ std::string interpolation_too_large() {
     return "interpolation produced more than " + std::to_string(kMaxInterpolatedBytes >> 20) + " MiB of text";
 }
 
+std::string nul_in_path(std::string_view path) {
+    std::string shown;
+    for (char c : path) {
+        if (c == '\0') {
+            shown += "\\0";
+        } else {
+            shown += c;
+        }
+    }
+    return shown + ": openFile: invalid argument (FilePaths must not contain internal NUL code units.)";
+}
+
+std::string load_too_large() {
+    return "the config and its imports are larger than " + std::to_string(kMaxLoadBytes >> 20) + " MiB together";
+}
+
 std::string too_many_imports() {
     return "imports applied too many times over (each file imports others repeatedly)";
 }

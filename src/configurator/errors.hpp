@@ -45,5 +45,10 @@ std::string file_too_large(std::string_view path);
 std::string token_too_large(std::string_view path);
 std::string interpolation_too_large();
 std::string too_many_imports();
+/// A file path (after interpolation) with a NUL in it: no file has such a name, and
+/// cutting it at the NUL (as the system call would) names another file. Worded as
+/// GHC's openFile reports it (checkForInteriorNuls); the NUL is shown as `\0`.
+std::string nul_in_path(std::string_view path);
+std::string load_too_large();
 
 }  // namespace configurator::errors

@@ -9,6 +9,7 @@
 
 #include "configurator/errors.hpp"
 #include "configurator/interpolate.hpp"
+#include "configurator/limits.hpp"
 #include "configurator/parse.hpp"
 
 namespace configurator {
@@ -27,6 +28,11 @@ std::optional<std::string> visit(const std::string& raw_path, const EnvLookup& e
     std::string path;
     if (auto err = interpolate_path(raw_path, env, path)) return err;
     if (files.by_path.count(path)) return std::nullopt;
+    // The file opened must be the one named: a NUL would cut the name there, and
+    // `main.cfg<NUL>x` would be main.cfg again under a path text never seen before.
+    if (path.find('\0') != std::string::npos) return errors::nul_in_path(path);
+    files.total_bytes += path.size();
+    if (files.total_bytes > kMaxLoadBytes) return errors::load_too_large();
     int fd = -1;
     FileIdentity identity;
     if (auto err = open_file(path, fd, identity)) return err;
@@ -39,6 +45,8 @@ std::optional<std::string> visit(const std::string& raw_path, const EnvLookup& e
         auto parsed = std::make_unique<FileSet::Parsed>();
         parsed->identity = identity;
         if (auto err = read_opened_file(path, fd, parsed->file.text)) return err;
+        files.total_bytes += parsed->file.text.size();
+        if (files.total_bytes > kMaxLoadBytes) return errors::load_too_large();
         if (auto err = parse_file(parsed->file, path)) return err;
         files.total_ops += parsed->file.ops.size();
         files.parsed.push_back(std::move(parsed));

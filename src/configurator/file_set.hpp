@@ -28,6 +28,7 @@ struct FileSet {
     std::vector<std::unique_ptr<Parsed>> parsed;  ///< one per distinct file (by identity)
     std::unordered_map<std::string, Entry> by_path;
     std::size_t total_ops = 0;
+    std::size_t total_bytes = 0;  ///< files read and path texts reached, against kMaxLoadBytes
 
     const Entry* find(std::string_view path) const;
 };

@@ -11,6 +11,10 @@ namespace configurator {
 /// error of an endless device; whole-file reading needs a bound).
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
 
+/// Bytes of one whole load: every file read and every import path text reached,
+/// together (many large files, or paths that grow on every import, end here).
+inline constexpr std::size_t kMaxLoadBytes = std::size_t{512} << 20;
+
 /// Groups and lists nested inside each other (the parser recurses once per level).
 inline constexpr std::size_t kMaxNesting = 1000;
 

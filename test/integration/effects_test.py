@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end checks that the golden step language cannot express.
 
-usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups)
+usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups | child-state)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -93,10 +93,50 @@ def user_groups(angel):
         assert status["Groups"].split() == [gid], status["Groups"]
 
 
+def child_state(angel):
+    """A program and a logger started by the real daemon (SIGCHLD read from a signalfd,
+    PIPE and QUIT ignored, HUP/TERM/INT caught, CHLD blocked) get a fresh process's
+    signal state: nothing ignored, caught or blocked; and no descriptor but 0, 1, 2."""
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "angel.conf"),
+              'prog {\n  exec = "sleep 61"\n}\nlogged {\n  exec = "sleep 62"\n  logger = "sleep 63"\n}\n')
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+        def children():
+            found = {}
+            for name in os.listdir("/proc"):
+                if not name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{name}/status") as f:
+                        status = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+                    with open(f"/proc/{name}/cmdline", "rb") as f:
+                        cmdline = f.read().replace(b"\0", b" ").decode().strip()
+                    fds = sorted(int(fd) for fd in os.listdir(f"/proc/{name}/fd"))
+                except (OSError, ValueError):
+                    continue
+                if status.get("PPid") == str(proc.pid) and cmdline.startswith("sleep 6"):
+                    found[cmdline] = (status, fds)
+            return found
+
+        try:
+            wait_for(lambda: len(children()) == 3, 15, "the three children")
+            found = children()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+            os.killpg(proc.pid, signal.SIGKILL)
+        for cmdline, (status, fds) in sorted(found.items()):
+            for field in ("SigBlk", "SigIgn", "SigCgt"):
+                assert status[field] == "0000000000000000", f"{cmdline}: {field} {status[field]}"
+            assert fds == [0, 1, 2], f"{cmdline}: descriptors {fds}"
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
-        result = {"broken-pipe": broken_pipe, "user-groups": user_groups}[test](angel)
+        result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1

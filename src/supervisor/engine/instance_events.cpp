@@ -33,7 +33,9 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                     fx_.log(a.level, ctx, a.message);
                     break;
                 case InstanceActionKind::adopt_spec:
-                    self->spec = wanted->second;  // the table adopts only a desired spec
+                    // The table adopts only a desired spec. Mostly it is the same one
+                    // (a restart): comparing costs no allocation, copying would.
+                    if (self->spec != wanted->second) self->spec = wanted->second;
                     break;
                 case InstanceActionKind::spawn:
                     next = spawn_generation(*self);

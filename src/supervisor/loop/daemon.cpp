@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <exception>
+#include <system_error>
 #include <variant>
 
 #include "supervisor/os/config_file.hpp"
@@ -24,9 +25,12 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       // Handlers go in before anything else happens, so that a signal during
       // start-up is queued instead of killing angel (defect D15, fixed).
       control_signals_(io, SIGHUP, SIGTERM, SIGINT),
-      child_signal_(io, SIGCHLD),
+      child_signal_(io),
       effects_(io, options_.config_file, [this] { reap_children(); }),
       supervisor_(effects_) {
+    const int child_fd = open_child_signal_fd();
+    if (child_fd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
+    child_signal_.assign(child_fd);
     ignore_process_signals();
     unblock_handled_signals();
     note_signal_dispositions();  // children put back exactly these
@@ -91,11 +95,13 @@ void Daemon::do_await_signal() {
 }
 
 void Daemon::do_await_child() {
-    child_signal_.async_wait([this](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        do_await_child();
-        reap_children();
-    });
+    child_signal_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                             [this](const boost::system::error_code& ec) {
+                                 if (ec) return;
+                                 drain_child_signal_fd(child_signal_.native_handle());
+                                 do_await_child();
+                                 reap_children();
+                             });
 }
 
 void Daemon::reap_children() {

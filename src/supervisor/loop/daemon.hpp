@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "supervisor/engine/supervisor.hpp"
@@ -30,7 +31,7 @@ private:
     boost::asio::io_context& io_;
     Options options_;
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
-    boost::asio::signal_set child_signal_;     ///< CHLD
+    boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
     AsioEffects effects_;
     Supervisor supervisor_;
 };

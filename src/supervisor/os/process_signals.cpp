@@ -2,6 +2,10 @@
 #include "supervisor/os/process_signals.hpp"
 
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <initializer_list>
 
@@ -17,8 +21,25 @@ void ignore_process_signals() {
 void unblock_handled_signals() {
     sigset_t handled;
     ::sigemptyset(&handled);
-    for (int sig : {SIGHUP, SIGTERM, SIGINT, SIGCHLD}) ::sigaddset(&handled, sig);
+    for (int sig : {SIGHUP, SIGTERM, SIGINT}) ::sigaddset(&handled, sig);
     ::sigprocmask(SIG_UNBLOCK, &handled, nullptr);
+}
+
+int open_child_signal_fd() {
+    sigset_t child;
+    ::sigemptyset(&child);
+    ::sigaddset(&child, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &child, nullptr);  // children get an empty mask at spawn
+    return ::signalfd(-1, &child, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+void drain_child_signal_fd(int fd) {
+    signalfd_siginfo info[16];
+    while (true) {
+        const ssize_t n = ::read(fd, info, sizeof info);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < static_cast<ssize_t>(sizeof info)) return;  // drained (EAGAIN) or a short read
+    }
 }
 
 }  // namespace angel

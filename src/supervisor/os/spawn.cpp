@@ -10,8 +10,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "configurator/io_error.hpp"
 
@@ -28,7 +30,9 @@ struct ChildJob {
     const std::vector<FdMove>* moves;
     int* scratch;                        ///< one slot per move
     const char* directory;               ///< or null
-    const std::vector<std::string>* candidates;
+    const char* name;                    ///< argv[0]: run as is if it has a '/'
+    std::size_t name_length;
+    const char* search_path;             ///< angel's PATH, searched for a name without '/'
     char* const* argv;
     char* const* envp;
     const std::vector<int>* reset;       ///< signals to put back to SIG_DFL
@@ -36,24 +40,6 @@ struct ChildJob {
     ChildStep failed_step = ChildStep::none;
     int failed_errno = 0;
 };
-
-/// The candidate paths for argv[0], the way execvp/posix_spawnp search: a name with a
-/// `/` is used as is; otherwise each PATH element (empty = current directory).
-std::vector<std::string> candidate_paths(const std::string& name) {
-    if (name.find('/') != std::string::npos) return {name};
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/bin:/usr/bin";
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t colon = dirs.find(':', start);
-        std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        out.push_back(dir.empty() ? name : dir + "/" + name);
-        if (colon == std::string::npos) break;
-        start = colon + 1;
-    }
-    return out;
-}
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::vector<char*> out;
@@ -116,16 +102,39 @@ int run_child(void* arg) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (int err = move_descriptors(*job.moves, job.scratch)) child_fail(job, ChildStep::dup, err);
     if (job.directory != nullptr && ::chdir(job.directory) != 0) child_fail(job, ChildStep::chdir, errno);
+    if (std::memchr(job.name, '/', job.name_length) != nullptr) {
+        ::execve(job.name, job.argv, job.envp);
+        child_fail(job, ChildStep::exec, errno);
+    }
+    // The way execvp/posix_spawnp search: each PATH element in turn (an empty one is
+    // the current directory), each candidate built on this stack: no allocation.
+    char candidate[PATH_MAX];
     int reported = ENOENT;
     bool saw_eacces = false;
-    for (const auto& path : *job.candidates) {
-        ::execve(path.c_str(), job.argv, job.envp);
-        reported = errno;
+    for (const char* dir = job.search_path;; ++dir) {
+        const char* end = std::strchr(dir, ':');
+        if (end == nullptr) end = dir + std::strlen(dir);
+        const std::size_t dir_length = static_cast<std::size_t>(end - dir);
+        if (dir_length + 1 + job.name_length < sizeof candidate) {
+            std::size_t at = 0;
+            if (dir_length > 0) {
+                std::memcpy(candidate, dir, dir_length);
+                candidate[dir_length] = '/';
+                at = dir_length + 1;
+            }
+            std::memcpy(candidate + at, job.name, job.name_length + 1);
+            ::execve(candidate, job.argv, job.envp);
+            reported = errno;
+        } else {
+            reported = ENAMETOOLONG;  // as execve would say
+        }
         if (reported == EACCES) {
             saw_eacces = true;
         } else if (reported != ENOENT && reported != ENOTDIR) {
             break;  // like execvp: only "not here" errors move on to the next PATH element
         }
+        dir = end;
+        if (*dir == '\0') break;
     }
     if (saw_eacces && (reported == ENOENT || reported == ENOTDIR)) reported = EACCES;
     child_fail(job, ChildStep::exec, reported);
@@ -151,14 +160,17 @@ void note_signal_dispositions() {
 std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     if (!signals_known()) note_signal_dispositions();
     // Everything the child needs is built before the clone: no allocation after it.
-    std::vector<std::string> candidates = candidate_paths(req.argv.at(0));
+    const std::string& name = req.argv.at(0);
+    const char* search_path = std::getenv("PATH");
     std::vector<char*> argv = c_strings(req.argv);
     std::vector<char*> envp = req.env ? c_strings(*req.env) : std::vector<char*>{};
     std::vector<int> scratch(req.fds.size(), -1);
     ChildJob job{&req.fds,
                  scratch.data(),
                  req.directory ? req.directory->c_str() : nullptr,
-                 &candidates,
+                 name.c_str(),
+                 name.size(),
+                 search_path != nullptr ? search_path : "/bin:/usr/bin",
                  argv.data(),
                  req.env ? envp.data() : environ,
                  &signals_to_reset()};

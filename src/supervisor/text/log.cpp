@@ -12,9 +12,8 @@
 #include <boost/log/expressions.hpp>
 #include <boost/log/sinks/basic_sink_backend.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
-#include <boost/log/sources/record_ostream.hpp>
 #include <boost/log/sources/severity_logger.hpp>
-#include <boost/log/utility/manipulators/add_value.hpp>
+#include <boost/log/attributes/attribute_value_impl.hpp>
 #include <boost/make_shared.hpp>
 
 namespace angel {
@@ -57,15 +56,28 @@ private:
     bool broken_ = false;
 };
 
-/// `[YYYY/MM/DD HH:MM:SS]` in local time (TZ honoured), taken when the record is formatted.
+/// `[YYYY/MM/DD HH:MM:SS]` in local time (TZ honoured), taken when the record is
+/// formatted; made once per second (a crash loop logs thousands of records a second).
+std::string_view stamp_now() {
+    static std::time_t stamped = -1;
+    static char stamp[32];
+    static std::size_t length = 0;
+    const std::time_t now = std::time(nullptr);
+    if (now != stamped) {
+        std::tm local{};
+        localtime_r(&now, &local);
+        length = std::strftime(stamp, sizeof stamp, "[%Y/%m/%d %H:%M:%S]", &local);
+        stamped = now;
+    }
+    return {stamp, length};
+}
+
 void format_record(const bl::record_view& rec, bl::formatting_ostream& out) {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "[%Y/%m/%d %H:%M:%S]", &local);
-    out << stamp << " {" << bl::extract_or_default<std::string>("Context", rec, std::string())
-        << "} " << bl::extract_or_default<std::string>("Message", rec, std::string()) << '\n';
+    out << stamp_now() << " {";
+    if (auto context = bl::extract<std::string>("Context", rec)) out << *context;
+    out << "} ";
+    if (auto message = bl::extract<std::string>("Message", rec)) out << *message;
+    out << '\n';
 }
 
 bl::sources::severity_logger<Level>& logger() {
@@ -94,9 +106,9 @@ void init_log(int verbosity) {
 void log(Level level, std::string_view ctx, std::string_view message) {
     auto& lg = logger();
     if (bl::record rec = lg.open_record(bl::keywords::severity = level)) {
-        bl::record_ostream stream(rec);
-        stream << bl::add_value("Context", std::string(ctx)) << message;
-        stream.flush();
+        // The two values go in as attribute values: no stream is built per record.
+        rec.attribute_values().insert("Context", bl::attributes::make_attribute_value(std::string(ctx)));
+        rec.attribute_values().insert("Message", bl::attributes::make_attribute_value(std::string(message)));
         lg.push_record(std::move(rec));
     }
 }

@@ -178,6 +178,16 @@ BOOST_AUTO_TEST_CASE(hostile_sizes_are_bounded) {
                dir.path("n.cfg") + ": number with more than 4096 digits or an exponent beyond 4096 in magnitude");
 }
 
+BOOST_AUTO_TEST_CASE(a_nul_in_an_import_path_is_an_error_not_another_name) {
+    // Found by fuzzing: the NUL cut the name where the file was opened, so the file
+    // imported itself under a longer path text each time, and memory grew without end.
+    TempDir dir;
+    const std::string self_import = std::string("x = 1\nimport \"main.cfg\0\0/a\"\n", 28);
+    BOOST_TEST(load_error(dir.write("main.cfg", self_import)) ==
+               dir.path("main.cfg") +
+                   "\\0\\0/a: openFile: invalid argument (FilePaths must not contain internal NUL code units.)");
+}
+
 BOOST_AUTO_TEST_CASE(a_large_main_file_with_imports_between_its_blocks) {
     // Far more ops than one block and far more text than one page, so the main file's
     // ops and text are released while it is applied, with imports in between.
