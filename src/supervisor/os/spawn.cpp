@@ -61,12 +61,21 @@ bool& signals_known() {
     return known;
 }
 
+/// Code that runs in the child, on its own stack inside angel's memory: never
+/// instrumented by AddressSanitizer, whose stack bookkeeping assumes one stack per
+/// thread (and would write its warnings to the child's stderr).
+#if defined(__clang__) || defined(__GNUC__)
+#define ANGEL_CHILD_CODE __attribute__((no_sanitize("address")))
+#else
+#define ANGEL_CHILD_CODE
+#endif
+
 /// In the child: the descriptor moves, as if all at once. Every source that is not
 /// already in place is first copied above the highest target (close-on-exec, so the
 /// copies vanish at exec), so that no dup2 can overwrite a source a later move
 /// still needs. `scratch` has one slot per move, allocated before the clone.
 /// Async-signal-safe; errno of the first failure, or 0.
-int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
+ANGEL_CHILD_CODE int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
     int floor = 0;
     for (const FdMove& m : moves) floor = m.to >= floor ? m.to + 1 : floor;
     for (std::size_t i = 0; i < moves.size(); ++i) {
@@ -84,7 +93,7 @@ int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
 }
 
 /// In the child: note the failure where angel will read it, and die.
-[[noreturn]] void child_fail(ChildJob& job, ChildStep step, int err) {
+[[noreturn]] ANGEL_CHILD_CODE void child_fail(ChildJob& job, ChildStep step, int err) {
     job.failed_step = step;
     job.failed_errno = err;
     ::_exit(127);
@@ -92,7 +101,7 @@ int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
 
 /// The child, on its own stack in angel's memory: signals, descriptors, directory,
 /// then exec each candidate in turn. Async-signal-safe only.
-int run_child(void* arg) {
+ANGEL_CHILD_CODE int run_child(void* arg) {
     ChildJob& job = *static_cast<ChildJob*>(arg);
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
