@@ -267,6 +267,14 @@ struct Rig {
     Supervisor engine{world};
     Rig() { world.supervisor = &engine; }
     explicit Rig(ProgramSpecs config) : Rig() { world.config = std::move(config); }
+
+    /// Edits the config and sends a HUP; returns the number of log lines before it.
+    std::size_t reload(std::variant<ProgramSpecs, std::string> config) {
+        world.config = std::move(config);
+        const std::size_t mark = world.lines.size();
+        engine.on_hup();
+        return mark;
+    }
 };
 
 }  // namespace angel::test

@@ -72,9 +72,7 @@ BOOST_AUTO_TEST_CASE(removed_while_waiting_quits_at_restart) {
     rig.engine.start();
     rig.world.exit_now(rig.world.pid_of("p"));
     rig.world.advance_seconds(0.5);
-    rig.world.config = ProgramSpecs{};
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();  // nothing runs: nothing is killed (spec 6)
+    const std::size_t mark = rig.reload(ProgramSpecs{});  // nothing runs: nothing is killed (spec 6)
     rig.world.advance_seconds(2);
     BOOST_TEST(rig.world.log_text(mark) ==
                "0.5 {config-monitor} HUP caught, reloading config\n"
@@ -172,9 +170,7 @@ BOOST_AUTO_TEST_CASE(logger_runs_before_its_program_and_its_end_is_logged_after_
                "0 {- program: logger for p -} RUNNING\n"
                "0 {- program: p -} RUNNING\n");
     const pid_t logger = rig.engine.instance("p")->logger_pid;
-    rig.world.config = ProgramSpecs{};
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();
+    const std::size_t mark = rig.reload(ProgramSpecs{});
     rig.world.advance_seconds(0);
     BOOST_TEST(rig.world.log_text(mark) ==
                "0 {config-monitor} HUP caught, reloading config\n"
@@ -205,9 +201,7 @@ BOOST_AUTO_TEST_CASE(a_changed_program_restarts_with_its_old_delay_and_new_spec)
     rig.engine.start();
     ProgramSpec changed = program("chg", "sleep 2");
     changed.delay = 4;
-    rig.world.config = specs({changed});
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();
+    const std::size_t mark = rig.reload(specs({changed}));
     rig.world.advance_seconds(1);
     BOOST_TEST(rig.world.log_text(mark) ==
                "0 {config-monitor} HUP caught, reloading config\n"

@@ -43,8 +43,7 @@ BOOST_AUTO_TEST_CASE(a_throw_inside_a_grace_wait_still_lets_term_end_angel) {
     }()}}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    rig.engine.on_hup();
+    rig.reload(ProgramSpecs{});
     rig.world.throw_on_log = "Hard killing";
     BOOST_CHECK_THROW(rig.world.advance_seconds(2), std::runtime_error);
     BOOST_TEST(rig.engine.phase() == Phase::idle);  // the sync was abandoned, not left hanging
@@ -60,8 +59,7 @@ BOOST_AUTO_TEST_CASE(a_throw_while_shutdown_waits_still_ends_angel) {
     Rig rig(specs({g}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    rig.engine.on_hup();
+    rig.reload(ProgramSpecs{});
     rig.engine.on_shutdown_signal();  // waits for the reload's kill
     rig.world.throw_on_log = "Hard killing";
     BOOST_CHECK_THROW(rig.world.advance_seconds(2), std::runtime_error);

@@ -57,9 +57,7 @@ BOOST_AUTO_TEST_CASE(a_logger_doubles_the_wait) {
     Rig rig(specs({p}));
     rig.world.ignore_term_for = {"sleep", "cat"};
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();
+    const std::size_t mark = rig.reload(ProgramSpecs{});
     rig.world.advance_seconds(4);
     BOOST_TEST(rig.world.log_text(mark) ==
                "0 {config-monitor} HUP caught, reloading config\n"
@@ -84,8 +82,7 @@ BOOST_AUTO_TEST_CASE(hard_killing_is_logged_after_the_whole_grace_even_if_the_ch
     const pid_t first = rig.world.pid_of("p");
     ProgramSpec changed = graced("p", 3);
     changed.exec = "sleep 200";
-    rig.world.config = specs({changed});
-    rig.engine.on_hup();  // TERM: the child dies at once, restarts at once (delay 0)
+    rig.reload(specs({changed}));  // TERM: the child dies at once, restarts at once (delay 0)
     rig.world.advance_seconds(1);
     BOOST_TEST(rig.engine.instance("p")->state == InstanceState::running);
     const pid_t second = rig.world.pid_of("p");
@@ -107,8 +104,7 @@ BOOST_AUTO_TEST_CASE(a_hard_killed_program_is_not_killed_again) {
     Rig rig(specs({graced("p", 1)}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    rig.engine.on_hup();
+    rig.reload(ProgramSpecs{});
     rig.world.advance_seconds(1);
     // KILL sent at 1: the child is dying; its exit comes later than the next sync.
     BOOST_TEST(rig.world.signals_sent.back().second == SIGKILL);
@@ -118,8 +114,7 @@ BOOST_AUTO_TEST_CASE(a_term_ignoring_program_is_soft_killed_at_every_sync) {  //
     Rig rig(specs({program("p")}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    rig.engine.on_hup();
+    rig.reload(ProgramSpecs{});
     rig.world.advance_seconds(20);
     BOOST_TEST(rig.world.count("Soft killing p") == 3u);  // the HUP, the ticks at 10 and 20
     BOOST_TEST(rig.world.count("Must kill=1, must start=0") == 3u);
@@ -129,8 +124,7 @@ BOOST_AUTO_TEST_CASE(one_sync_at_a_time_a_tick_during_a_grace_wait_waits) {  // 
     Rig rig(specs({graced("slow", 15), program("other")}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = specs({program("other")});
-    rig.engine.on_hup();  // at 0: kill `slow`, 15 s of grace
+    rig.reload(specs({program("other")}));  // at 0: kill `slow`, 15 s of grace
     rig.world.advance_seconds(14);
     BOOST_TEST(rig.engine.phase() == Phase::loading);
     BOOST_TEST(rig.world.count("Must kill") == 2u);  // the tick at 10 did not run a second sync
@@ -144,8 +138,7 @@ BOOST_AUTO_TEST_CASE(hups_during_a_sync_coalesce_into_one_reload) {  // spec 7.5
     Rig rig(specs({graced("slow", 5)}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = ProgramSpecs{};
-    rig.engine.on_hup();
+    rig.reload(ProgramSpecs{});
     for (int i = 0; i < 5; ++i) {
         rig.world.advance_seconds(0.5);
         rig.engine.on_hup();
@@ -209,8 +202,7 @@ BOOST_AUTO_TEST_CASE(shutdown_waits_for_the_sync_in_progress) {
     Rig rig(specs({graced("g", 3), program("p")}));
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
-    rig.world.config = specs({program("p")});
-    rig.engine.on_hup();
+    rig.reload(specs({program("p")}));
     rig.world.advance_seconds(1);
     rig.engine.on_shutdown_signal();
     rig.engine.on_shutdown_signal();  // ignored
@@ -226,8 +218,7 @@ BOOST_AUTO_TEST_CASE(a_hup_after_shutdown_is_ignored) {  // D14, fixed
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
     rig.engine.on_shutdown_signal();
-    rig.world.config = specs({program("new")});
-    rig.engine.on_hup();
+    rig.reload(specs({program("new")}));
     rig.world.advance_seconds(3);
     BOOST_TEST(rig.world.finished);
     BOOST_TEST(rig.world.loads == 1);
@@ -238,9 +229,7 @@ BOOST_AUTO_TEST_CASE(a_hup_after_shutdown_is_ignored) {  // D14, fixed
 BOOST_AUTO_TEST_CASE(a_bad_config_keeps_the_last_good_set) {  // spec 7.6
     Rig rig(specs({program("p")}));
     rig.engine.start();
-    rig.world.config = std::string("angel.conf:1:1: bad");
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();
+    const std::size_t mark = rig.reload(std::string("angel.conf:1:1: bad"));
     BOOST_TEST(rig.world.log_text(mark) ==
                "0 {config-monitor} HUP caught, reloading config\n"
                "0 {config-monitor}  <<<< Config Error >>>>\nangel.conf:1:1: bad\n"
@@ -252,9 +241,7 @@ BOOST_AUTO_TEST_CASE(a_bad_config_keeps_the_last_good_set) {  // spec 7.6
 BOOST_AUTO_TEST_CASE(count_three_to_one_kills_two) {  // spec 7.8
     Rig rig(specs({program("w-1"), program("w-2"), program("w-3")}));
     rig.engine.start();
-    rig.world.config = specs({program("w-1")});
-    const std::size_t mark = rig.world.lines.size();
-    rig.engine.on_hup();
+    const std::size_t mark = rig.reload(specs({program("w-1")}));
     rig.world.advance_seconds(0);
     BOOST_TEST(rig.world.log_text(mark) ==
                "0 {config-monitor} HUP caught, reloading config\n"
