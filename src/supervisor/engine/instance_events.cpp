@@ -127,7 +127,8 @@ void Supervisor::on_child_exit(pid_t pid) {
             if (inst != nullptr && inst->logger_pid == pid) inst->logger_pid = 0;
             return;
         }
-        if (inst == nullptr || inst->pid != pid) return;  // a past generation's
+        // A past generation's child (its instance ended, failed or restarted since).
+        if (inst == nullptr || inst->generation != child.generation || inst->pid != pid) return;
         inst->pid = 0;
         dispatch(*inst, InstanceEvent::exited);
     });

@@ -69,7 +69,7 @@ Launched AsioEffects::launch(const Launch& launch) {
         Pipe& p = std::get<Pipe>(pipe);
         const int null = std::get<int>(null_fd);
         auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory,
-                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}});
+                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}, std::nullopt});
         if (auto* e = std::get_if<SpawnError>(&logger)) {
             result.logger = std::move(e->text);
             return result;
@@ -91,7 +91,7 @@ Launched AsioEffects::launch(const Launch& launch) {
             *fd = std::get<int>(opened);
         }
     }
-    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}});
+    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt});
     if (auto* e = std::get_if<SpawnError>(&child)) {
         result.program = std::move(e->text);
     } else {

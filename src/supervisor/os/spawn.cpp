@@ -36,6 +36,7 @@ struct ChildJob {
     char* const* argv;
     char* const* envp;
     const std::vector<int>* reset;       ///< signals to put back to SIG_DFL
+    char* own_pid_value;                 ///< room for the child's pid in decimal, or null
     // Written by the child before it _exits; read by angel once the clone returns.
     ChildStep failed_step = ChildStep::none;
     int failed_errno = 0;
@@ -109,6 +110,16 @@ ANGEL_CHILD_CODE int run_child(void* arg) {
     sigset_t none;
     ::sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (job.own_pid_value != nullptr) {
+        // Digits of our own pid into the slot built before the clone (room for 20).
+        char digits[24];
+        int n = 0;
+        for (unsigned long pid = static_cast<unsigned long>(::getpid()); n == 0 || pid > 0; pid /= 10) {
+            digits[n++] = static_cast<char>('0' + pid % 10);
+        }
+        for (int i = 0; i < n; ++i) job.own_pid_value[i] = digits[n - 1 - i];
+        job.own_pid_value[n] = '\0';
+    }
     if (int err = move_descriptors(*job.moves, job.scratch)) child_fail(job, ChildStep::dup, err);
     if (job.directory != nullptr && ::chdir(job.directory) != 0) child_fail(job, ChildStep::chdir, errno);
     if (std::memchr(job.name, '/', job.name_length) != nullptr) {
@@ -173,6 +184,12 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     const char* search_path = std::getenv("PATH");
     std::vector<char*> argv = c_strings(req.argv);
     std::vector<char*> envp = req.env ? c_strings(*req.env) : std::vector<char*>{};
+    std::string own_pid_entry;  // "NAME=" and room for 20 digits, filled in by the child
+    if (req.env && req.own_pid_env && *req.own_pid_env < req.env->size()) {
+        own_pid_entry = (*req.env)[*req.own_pid_env];
+        own_pid_entry.append(21, '\0');
+        envp[*req.own_pid_env] = own_pid_entry.data();
+    }
     std::vector<int> scratch(req.fds.size(), -1);
     ChildJob job{&req.fds,
                  scratch.data(),
@@ -182,7 +199,8 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
                  search_path != nullptr ? search_path : "/bin:/usr/bin",
                  argv.data(),
                  req.env ? envp.data() : environ,
-                 &signals_to_reset()};
+                 &signals_to_reset(),
+                 own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21};
 
     // Block signals so that no handler of angel's runs in the child (in angel's own
     // memory) before it has put the dispositions back.

@@ -27,6 +27,9 @@ struct SpawnRequest {
     std::optional<std::string> directory;           ///< chdir before exec; angel's cwd if absent
     std::vector<FdMove> fds;                        ///< done as if all at once: a source may
                                                     ///< be another move's target (a swap is fine)
+    /// An entry of `env` of the form "NAME=" whose value only the child knows: its
+    /// own pid, written in decimal by the child before exec (e.g. LISTEN_PID).
+    std::optional<std::size_t> own_pid_env;
 };
 
 /// The reference's createProcess error text, without the `<PROG>: ` prefix, e.g.
