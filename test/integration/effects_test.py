@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end checks that the golden step language cannot express.
 
-usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups | child-state)
+usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups | child-state | pid-one)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -133,10 +133,77 @@ def child_state(angel):
             assert fds == [0, 1, 2], f"{cmdline}: descriptors {fds}"
 
 
+def pid_one(angel):
+    """angel as PID 1 of a new pid namespace, as in a container: a grandchild orphaned
+    by a program is reparented to angel, reaped when it exits, and not mistaken for a
+    program (no ENDED, no restart); TERM still shuts everything down with status 0."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    probe = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print(f"skipped: no pid namespace here ({probe.stderr.decode().strip()})")
+        return SKIP
+    with tempfile.TemporaryDirectory() as work:
+        # The subshell starts `sleep 3` and exits at once: sleep is orphaned to PID 1.
+        write(os.path.join(work, "orphaner.sh"), "#!/bin/sh\n(sleep 3 &)\nexec sleep 60\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'orphaner {\n  exec = "./orphaner.sh"\n  delay = 1\n}\n')
+        log_path = os.path.join(work, "angel.log")
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", angel, "angel.conf"], cwd=work,
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+
+        def ppid_and_state(pid):
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[1]), fields[0]
+
+        def processes():
+            """(pid, ppid, state, cmdline) of every process on the machine."""
+            out = []
+            for name in os.listdir("/proc"):
+                if name.isdigit():
+                    try:
+                        ppid, state = ppid_and_state(int(name))
+                        with open(f"/proc/{name}/cmdline", "rb") as f:
+                            cmdline = f.read().replace(b"\0", b" ").decode().strip()
+                    except (OSError, ValueError):
+                        continue
+                    out.append((int(name), ppid, state, cmdline))
+            return out
+
+        try:
+            wait_for(lambda: any(p[1] == proc.pid and angel in p[3] for p in processes()), 10, "angel under unshare")
+            angel_pid = next(p[0] for p in processes() if p[1] == proc.pid and angel in p[3])
+            wait_for(lambda: any(p[1] == angel_pid and p[3] == "sleep 3" for p in processes()), 10,
+                     "the orphan reparented to angel")
+            time.sleep(4)  # the orphan has exited (3 s) a second ago or more
+            leftovers = [p for p in processes() if p[1] == angel_pid and (p[2] == "Z" or p[3] == "sleep 3")]
+            programs = [p for p in processes() if p[1] == angel_pid and p[3] == "sleep 60"]
+            with open(log_path) as f:
+                text = f.read()
+            assert leftovers == [], f"orphan not reaped: {leftovers}"
+            assert len(programs) == 1, f"programs: {programs}"
+            assert text.count("{- program: orphaner -} START") == 1, text
+            assert "ENDED" not in text, text
+            os.kill(angel_pid, signal.SIGTERM)
+            status = proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        with open(log_path) as f:
+            text = f.read()
+        assert status == 0, f"exit status {status}: {text}"
+        assert text.rstrip("\n").endswith("{main} That's all folks!"), text
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
-        result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state}[test](angel)
+        result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
+                  "pid-one": pid_one}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1
