@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end checks that the golden step language cannot express.
 
-usage: effects_test.py ANGEL TEST     (TEST: broken-pipe | user-groups | child-state | pid-one)
+usage: effects_test.py ANGEL TEST
+       (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -199,11 +200,70 @@ def pid_one(angel):
         assert text.rstrip("\n").endswith("{main} That's all folks!"), text
 
 
+def full_stdout(angel):
+    """angel's own stdout on a full device (/dev/full): its log writes fail with ENOSPC,
+    and supervision goes on (as after a broken pipe, D25); TERM still exits 0."""
+    if not os.path.exists("/dev/full"):
+        print("skipped: no /dev/full")
+        return SKIP
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.6\n}\n')
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=full, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        ticks = os.path.join(work, "ticks.log")
+        wait_for(lambda: line_count(ticks) >= 4, 15, "four runs of the program")
+        assert proc.poll() is None, "angel died"
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(timeout=10)
+        err = proc.stderr.read().decode()
+        assert status == 0, f"exit status {status}"
+        assert err == "", f"stderr: {err!r}"
+
+
+def out_of_descriptors(angel):
+    """With its descriptor limit lowered to what it holds (prlimit), angel cannot open a
+    program's stdout file: one stderr line per attempt, supervision goes on; raised again,
+    the program runs again at the next sync (within 10 s)."""
+    import resource
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.5\n}\n')
+        err_path = os.path.join(work, "stderr")
+        with open(err_path, "wb") as err:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL, stderr=err,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            ticks = os.path.join(work, "ticks.log")
+            wait_for(lambda: line_count(ticks) >= 2, 15, "the program running")
+            held = {int(fd) for fd in os.listdir(f"/proc/{proc.pid}/fd")}
+            lowest_free = min(n for n in range(len(held) + 1) if n not in held)
+            soft, hard = resource.prlimit(proc.pid, resource.RLIMIT_NOFILE)
+            resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (lowest_free, hard))  # no new descriptor
+            wait_for(lambda: "Too many open files" in open(err_path).read(), 15, "the EMFILE line")
+            time.sleep(1.5)
+            before = line_count(ticks)
+            time.sleep(1.5)
+            assert line_count(ticks) == before, "the program ran without its stdout file"
+            assert proc.poll() is None, "angel died"
+            resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (soft, hard))
+            wait_for(lambda: line_count(ticks) >= before + 2, 15, "the program running again")
+            lines = open(err_path).read().splitlines()
+            assert lines and all(line.endswith("ticks.log: openFile: resource exhausted (Too many open files)")
+                                 for line in lines), lines
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            status = proc.wait(timeout=10)
+        assert status == 0, f"exit status {status}"
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
         result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
-                  "pid-one": pid_one}[test](angel)
+                  "pid-one": pid_one, "full-stdout": full_stdout,
+                  "out-of-descriptors": out_of_descriptors}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1

@@ -71,16 +71,22 @@ bool& signals_known() {
 #define ANGEL_CHILD_CODE
 #endif
 
-/// In the child: the descriptor moves, as if all at once. Every source that is not
-/// already in place is first copied above the highest target (close-on-exec, so the
-/// copies vanish at exec), so that no dup2 can overwrite a source a later move
-/// still needs. `scratch` has one slot per move, allocated before the clone.
+/// In the child: the descriptor moves, as if all at once. A source that is also
+/// another move's target is first copied above the highest target (close-on-exec, so
+/// the copy vanishes at exec), so that no dup2 overwrites a source a later move still
+/// needs; other sources are used as they are, so the usual moves (a file or a pipe onto
+/// 1 and 2) cost no extra descriptor, and still work when angel is out of descriptors.
+/// `scratch` has one slot per move, allocated before the clone.
 /// Async-signal-safe; errno of the first failure, or 0.
 ANGEL_CHILD_CODE int move_descriptors(const std::vector<FdMove>& moves, int* scratch) {
     int floor = 0;
     for (const FdMove& m : moves) floor = m.to >= floor ? m.to + 1 : floor;
     for (std::size_t i = 0; i < moves.size(); ++i) {
+        scratch[i] = moves[i].from;
         if (moves[i].from == moves[i].to) continue;
+        bool clobbered = false;
+        for (std::size_t j = 0; j < moves.size(); ++j) clobbered = clobbered || (j != i && moves[j].to == moves[i].from);
+        if (!clobbered) continue;
         scratch[i] = ::fcntl(moves[i].from, F_DUPFD_CLOEXEC, floor);
         if (scratch[i] < 0) return errno;
     }
