@@ -2,7 +2,8 @@
 """End-to-end checks that the golden step language cannot express.
 
 usage: effects_test.py ANGEL TEST
-       (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors)
+       (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
+        out-of-processes)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -237,11 +238,24 @@ def out_of_descriptors(angel):
         try:
             ticks = os.path.join(work, "ticks.log")
             wait_for(lambda: line_count(ticks) >= 2, 15, "the program running")
-            held = {int(fd) for fd in os.listdir(f"/proc/{proc.pid}/fd")}
-            lowest_free = min(n for n in range(len(held) + 1) if n not in held)
             soft, hard = resource.prlimit(proc.pid, resource.RLIMIT_NOFILE)
-            resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (lowest_free, hard))  # no new descriptor
-            wait_for(lambda: "Too many open files" in open(err_path).read(), 15, "the EMFILE line")
+
+            def emfile_seen():
+                return "Too many open files" in open(err_path).read()
+
+            for _ in range(5):
+                # The lowest free descriptor number becomes the limit: no new descriptor.
+                # The listing may catch angel with a program's file open for an instant;
+                # then that slot stays usable, so look again until the opens fail.
+                held = {int(fd) for fd in os.listdir(f"/proc/{proc.pid}/fd")}
+                lowest_free = min(n for n in range(len(held) + 1) if n not in held)
+                resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (lowest_free, hard))
+                deadline = time.monotonic() + 3
+                while time.monotonic() < deadline and not emfile_seen():
+                    time.sleep(0.1)
+                if emfile_seen():
+                    break
+            assert emfile_seen(), "no EMFILE line"
             time.sleep(1.5)
             before = line_count(ticks)
             time.sleep(1.5)
@@ -258,12 +272,64 @@ def out_of_descriptors(angel):
         assert status == 0, f"exit status {status}"
 
 
+def out_of_processes(angel):
+    """Running as a user with no process left (RLIMIT_NPROC lowered with prlimit), angel
+    cannot start a program: one stderr line per attempt (EAGAIN), supervision goes on;
+    with the limit raised again the program runs again at the next sync."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        print("skipped: no user nobody")
+        return SKIP
+    with tempfile.TemporaryDirectory() as work:
+        os.chmod(work, 0o777)  # angel, now nobody, opens ticks.log here
+        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.5\n}\n')
+        err_path = os.path.join(work, "stderr")
+        with open(err_path, "wb") as err:
+            proc = subprocess.Popen([angel, "angel.conf", "-u", "nobody"], cwd=work, stdout=subprocess.DEVNULL,
+                                    stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            ticks = os.path.join(work, "ticks.log")
+            wait_for(lambda: line_count(ticks) >= 2, 15, "the program running")
+            # As nobody, like angel now: a process may change the limits of its own user's.
+            def nproc(limits=None):
+                args = ["prlimit", "--pid", str(proc.pid)]
+                args += [f"--nproc={limits[0]}:{limits[1]}"] if limits else ["--nproc", "--raw", "--noheadings",
+                                                                             "--output=SOFT,HARD"]
+                nobody = pwd.getpwnam("nobody")  # uid and gids must all be angel's
+                out = subprocess.run(args, user=nobody.pw_uid, group=nobody.pw_gid, extra_groups=[],
+                                     capture_output=True, text=True, check=True).stdout
+                return tuple(out.split())
+
+            soft, hard = nproc()
+            nproc(("1", hard))  # angel itself is the one process left
+            wait_for(lambda: "Resource temporarily unavailable" in open(err_path).read(), 15, "the EAGAIN line")
+            time.sleep(1.5)
+            before = line_count(ticks)
+            time.sleep(1.5)
+            assert line_count(ticks) == before, "a program started without a process to run in"
+            assert proc.poll() is None, "angel died"
+            nproc((soft, hard))
+            wait_for(lambda: line_count(ticks) >= before + 2, 15, "the program running again")
+            lines = open(err_path).read().splitlines()
+            assert lines and all(line.endswith("./tick.sh: createProcess: posix_spawnp: resource exhausted "
+                                               "(Resource temporarily unavailable)") for line in lines), lines
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            status = proc.wait(timeout=10)
+        assert status == 0, f"exit status {status}"
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
         result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
                   "pid-one": pid_one, "full-stdout": full_stdout,
-                  "out-of-descriptors": out_of_descriptors}[test](angel)
+                  "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1
