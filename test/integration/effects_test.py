@@ -40,17 +40,24 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
+def write_ticker(work, delay):
+    """A program that writes one `tick` line to ticks.log per run and ends, restarted
+    after `delay` seconds; returns the path of ticks.log."""
+    write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+    write(os.path.join(work, "angel.conf"),
+          f'ticker {{\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = {delay}\n}}\n')
+    return os.path.join(work, "ticks.log")
+
+
 def broken_pipe(angel):
     """D25, fixed: once stdout is a broken pipe angel stops logging and keeps supervising."""
     with tempfile.TemporaryDirectory() as work:
-        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
-        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.6\n}\n')
+        ticks = write_ticker(work, 0.6)
         proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         first = proc.stdout.readline()
         assert first.endswith(b"{main} Angel started\n"), first
         proc.stdout.close()  # the reader goes away: angel's next write gets EPIPE
-        ticks = os.path.join(work, "ticks.log")
         before = line_count(ticks)
         wait_for(lambda: line_count(ticks) >= before + 4, 15, "four more restarts after the pipe broke")
         assert proc.poll() is None, "angel died"
@@ -208,12 +215,10 @@ def full_stdout(angel):
         print("skipped: no /dev/full")
         return SKIP
     with tempfile.TemporaryDirectory() as work:
-        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
-        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.6\n}\n')
+        ticks = write_ticker(work, 0.6)
         with open("/dev/full", "wb") as full:
             proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=full, stderr=subprocess.PIPE,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        ticks = os.path.join(work, "ticks.log")
         wait_for(lambda: line_count(ticks) >= 4, 15, "four runs of the program")
         assert proc.poll() is None, "angel died"
         proc.send_signal(signal.SIGTERM)
@@ -229,14 +234,12 @@ def out_of_descriptors(angel):
     the program runs again at the next sync (within 10 s)."""
     import resource
     with tempfile.TemporaryDirectory() as work:
-        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
-        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.5\n}\n')
+        ticks = write_ticker(work, 0.5)
         err_path = os.path.join(work, "stderr")
         with open(err_path, "wb") as err:
             proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL, stderr=err,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            ticks = os.path.join(work, "ticks.log")
             wait_for(lambda: line_count(ticks) >= 2, 15, "the program running")
             soft, hard = resource.prlimit(proc.pid, resource.RLIMIT_NOFILE)
 
@@ -286,14 +289,12 @@ def out_of_processes(angel):
         return SKIP
     with tempfile.TemporaryDirectory() as work:
         os.chmod(work, 0o777)  # angel, now nobody, opens ticks.log here
-        write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
-        write(os.path.join(work, "angel.conf"), 'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.5\n}\n')
+        ticks = write_ticker(work, 0.5)
         err_path = os.path.join(work, "stderr")
         with open(err_path, "wb") as err:
             proc = subprocess.Popen([angel, "angel.conf", "-u", "nobody"], cwd=work, stdout=subprocess.DEVNULL,
                                     stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            ticks = os.path.join(work, "ticks.log")
             wait_for(lambda: line_count(ticks) >= 2, 15, "the program running")
             # As nobody, like angel now: a process may change the limits of its own user's.
             def nproc(limits=None):
