@@ -57,7 +57,6 @@ private:
 
     /// The sync in progress (spec 7.1): its kills in id order, one at a time (D10).
     struct SyncRun {
-        Work work = Work::none;
         std::vector<Decision> kills;
         std::vector<std::string> starts;
         std::size_t next_kill = 0;

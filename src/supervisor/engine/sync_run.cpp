@@ -19,7 +19,6 @@ void Supervisor::sync() {
             std::string(msg::must_kill) + std::to_string(plan.kills) + std::string(msg::must_start) +
                 std::to_string(plan.starts));
     SyncRun run;
-    run.work = current_;
     run.kills.reserve(plan.kills);
     run.starts.reserve(plan.starts);
     for (Decision& d : plan.decisions) {
