@@ -49,6 +49,16 @@ def write_ticker(work, delay):
     return os.path.join(work, "ticks.log")
 
 
+def stop_cleanly(proc):
+    """TERM to a live angel: it must exit 0 with nothing on stderr."""
+    assert proc.poll() is None, "angel died"
+    proc.send_signal(signal.SIGTERM)
+    status = proc.wait(timeout=10)
+    err = proc.stderr.read().decode()
+    assert status == 0, f"exit status {status}"
+    assert err == "", f"stderr: {err!r}"
+
+
 def broken_pipe(angel):
     """D25, fixed: once stdout is a broken pipe angel stops logging and keeps supervising."""
     with tempfile.TemporaryDirectory() as work:
@@ -60,12 +70,7 @@ def broken_pipe(angel):
         proc.stdout.close()  # the reader goes away: angel's next write gets EPIPE
         before = line_count(ticks)
         wait_for(lambda: line_count(ticks) >= before + 4, 15, "four more restarts after the pipe broke")
-        assert proc.poll() is None, "angel died"
-        proc.send_signal(signal.SIGTERM)
-        status = proc.wait(timeout=10)
-        err = proc.stderr.read().decode()
-        assert status == 0, f"exit status {status}"
-        assert err == "", f"stderr: {err!r}"
+        stop_cleanly(proc)
 
 
 def user_groups(angel):
@@ -220,12 +225,7 @@ def full_stdout(angel):
             proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=full, stderr=subprocess.PIPE,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         wait_for(lambda: line_count(ticks) >= 4, 15, "four runs of the program")
-        assert proc.poll() is None, "angel died"
-        proc.send_signal(signal.SIGTERM)
-        status = proc.wait(timeout=10)
-        err = proc.stderr.read().decode()
-        assert status == 0, f"exit status {status}"
-        assert err == "", f"stderr: {err!r}"
+        stop_cleanly(proc)
 
 
 def out_of_descriptors(angel):

@@ -94,8 +94,7 @@ Transition exited(State, const Facts& f) {
         return t;
     }
     log(t, msg::waiting);
-    std::int64_t delay = kDefaultDelay;
-    if (f.started_with != nullptr && f.started_with->delay) delay = *f.started_with->delay;
+    const std::int64_t delay = f.started_with != nullptr ? delay_seconds(*f.started_with) : kDefaultDelay;
     t.actions.push(InstanceAction{Kind::arm_delay, Level::v2, {}, {}, delay});
     t.next = State::waiting;
     return t;

@@ -92,7 +92,7 @@ void Supervisor::recover() {
                 break;
             case InstanceState::waiting:
                 if (!inst.delay_timer || !inst.delay_timer->armed()) {
-                    arm_delay(inst, inst.spec.delay.value_or(kDefaultDelay));
+                    arm_delay(inst, delay_seconds(inst.spec));
                 }
                 break;
             case InstanceState::running:

@@ -1,4 +1,5 @@
-// Process-wide signal dispositions (the one place that calls sigaction directly).
+// Process-wide signal dispositions and mask, and SIGCHLD as a descriptor. (Children
+// get their dispositions back in os/spawn.)
 #include "supervisor/os/process_signals.hpp"
 
 #include <signal.h>

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "configurator/io_error.hpp"
 
@@ -53,13 +54,10 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 /// The signals whose disposition a child must not inherit: every one angel catches
 /// or ignores. exec resets caught ones by itself, but the child runs in angel's
 /// memory until then, and an ignored one would stay ignored after exec.
-std::vector<int>& signals_to_reset() {
-    static std::vector<int> signals;
+/// Empty until noted (note_signal_dispositions).
+std::optional<std::vector<int>>& signals_to_reset() {
+    static std::optional<std::vector<int>> signals;
     return signals;
-}
-bool& signals_known() {
-    static bool known = false;
-    return known;
 }
 
 /// Code that runs in the child, on its own stack inside angel's memory: never
@@ -174,17 +172,16 @@ alignas(64) unsigned char child_stack[kChildStackSize];
 }  // namespace
 
 void note_signal_dispositions() {
-    std::vector<int>& signals = signals_to_reset();
-    signals.clear();
+    std::vector<int> signals;
     for (int sig = 1; sig < NSIG; ++sig) {
         struct sigaction current {};
         if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL) signals.push_back(sig);
     }
-    signals_known() = true;
+    signals_to_reset() = std::move(signals);
 }
 
 std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
-    if (!signals_known()) note_signal_dispositions();
+    if (!signals_to_reset()) note_signal_dispositions();
     // Everything the child needs is built before the clone: no allocation after it.
     const std::string& name = req.argv.at(0);
     const char* search_path = std::getenv("PATH");
@@ -205,7 +202,7 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
                  search_path != nullptr ? search_path : "/bin:/usr/bin",
                  argv.data(),
                  req.env ? envp.data() : environ,
-                 &signals_to_reset(),
+                 &*signals_to_reset(),
                  own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21};
 
     // Block signals so that no handler of angel's runs in the child (in angel's own

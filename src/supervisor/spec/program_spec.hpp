@@ -35,6 +35,9 @@ struct ProgramSpec {
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };
 
+/// Seconds a program waits before its restart: its `delay`, or 5 when absent.
+inline std::int64_t delay_seconds(const ProgramSpec& spec) { return spec.delay.value_or(kDefaultDelay); }
+
 /// The desired program set, by id; std::map keeps the sorted id order the reference uses.
 using ProgramSpecs = std::map<std::string, ProgramSpec>;
 
