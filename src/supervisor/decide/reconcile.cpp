@@ -45,7 +45,15 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
             ++have;
         } else {
             const RunningEntry& entry = have->second;
-            if (entry.has_live_child && changed(entry, want->second)) {
+            if (entry.served != is_served(want->second)) {
+                // The kind changes: as a removal now, a start once the entry is gone.
+                add(entry.has_live_child ? DecisionKind::stop : DecisionKind::keep, have->first, entry.started_with,
+                    entry.has_live_child ? stop_target(entry) : StopTarget{});
+            } else if (entry.served) {
+                // A rollout starts new instances before the old ones go: nothing to kill here.
+                add(changed(entry, want->second) ? DecisionKind::roll : DecisionKind::keep, have->first,
+                    &want->second, {});
+            } else if (entry.has_live_child && changed(entry, want->second)) {
                 add(DecisionKind::replace, have->first, &want->second, stop_target(entry));
             } else {
                 add(DecisionKind::keep, have->first, &want->second, {});

@@ -21,6 +21,7 @@ struct RunningEntry {
     bool has_live_child = false;                ///< false while WAITING, killed or failing
     pid_t pid = 0;                              ///< the live child, 0 if none
     pid_t logger_pid = 0;                       ///< its live logger, 0 if none
+    bool served = false;                        ///< a served slot, not an original instance
 };
 
 /// The running set, by id (sorted, like the desired set).
@@ -41,6 +42,7 @@ enum class DecisionKind {
     stop,     ///< running with a live child, no longer desired: kill it
     replace,  ///< running with a live child, desired with another spec: kill it; its
               ///< own WAITING -> RESTART brings the new spec (kill-then-restart)
+    roll,     ///< a served slot whose desired spec changed: a start-first rollout (no kill)
     keep,     ///< anything else: left alone
 };
 
@@ -63,7 +65,9 @@ struct SyncPlan {
     bool empty() const { return kills == 0 && starts == 0; }
 };
 
-/// One merge walk over both sorted maps: O(n) in the number of programs.
+/// One merge walk over both sorted maps: O(n) in the number of programs. An id that
+/// changes between served and original is stopped (if live) and started by a later
+/// sync, once its old entry is gone: the two kinds never share an id.
 SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running);
 
 }  // namespace angel

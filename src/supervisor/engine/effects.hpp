@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,18 +32,47 @@ public:
     virtual bool armed() const = 0;
 };
 
+/// What a served instance says on its readiness channel.
+struct ReadyMessage {
+    enum class Kind : std::uint8_t {
+        ready,     ///< READY=1, or a newline on the readiness descriptor
+        never,     ///< the readiness descriptor reached end of file before a newline
+        stopping,  ///< STOPPING=1: replace me
+        status,    ///< STATUS=text
+    };
+    Kind kind = Kind::ready;
+    std::string text;  ///< status
+};
+
+/// Something watched on the loop for one generation (its readiness channel). Destroying
+/// it stops the watch and closes what it holds; no callback runs after that.
+class Watch {
+public:
+    virtual ~Watch() = default;
+};
+
+/// A served program's extras at launch: its listening sockets and its readiness channel.
+struct ServeLaunch {
+    std::vector<int> listen_fds;  ///< angel's listening sockets, given as fds 3, 4, ...
+    std::string fd_names;         ///< LISTEN_FDNAMES
+    ReadySpec ready;              ///< notify or fd: a channel is made; seconds: none
+    std::function<void(ReadyMessage)> on_message;  ///< called on the loop, never during launch()
+};
+
 /// One program generation to start: its logger first (if any), then the program
 /// with its output into the logger's pipe, or into its stdout/stderr files.
 struct Launch {
     const std::vector<std::string>* argv = nullptr;         ///< the program's, not empty
     const std::vector<std::string>* logger_argv = nullptr;  ///< not empty; null: no logger
     const ProgramSpec* spec = nullptr;                      ///< env, directory, stdout, stderr
+    const ServeLaunch* serve = nullptr;                     ///< served programs only
 };
 
 /// What a Launch did. A failure text is the reference's stderr text (without `<PROG>: `).
 struct Launched {
     std::variant<pid_t, std::string> logger = pid_t{0};  ///< 0: no logger was asked for
     std::variant<pid_t, std::string> program = std::string("not started");  ///< after a logger failure: unused
+    std::unique_ptr<Watch> channel;  ///< the readiness channel of a served launch, if any
 };
 
 class Effects {
@@ -58,6 +88,15 @@ public:
     virtual void signal(pid_t pid, int sig) = 0;
     /// Reaps every child that has exited, now (each through on_child_exit).
     virtual void reap_now() = 0;
+
+    /// Resident memory of a live child in bytes; nullopt if it cannot be read.
+    virtual std::optional<std::uint64_t> resident_bytes(pid_t pid) = 0;
+
+    // Listening sockets, held across restarts. `listener` returns the descriptor of
+    // the address (binding it the first time) or the error line; `keep_listeners`
+    // closes every one not named.
+    virtual std::variant<int, std::string> listener(const ListenAddress& address, unsigned mode) = 0;
+    virtual void keep_listeners(const std::vector<std::string>& in_use) = 0;
 
     // Files.
     virtual std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) = 0;  ///< error text

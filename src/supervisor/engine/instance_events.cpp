@@ -14,8 +14,10 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
     while (next) {
         const Outcome current = std::move(*next);
         next.reset();
+        // A served spec is not this instance's: for it, the id has left the config.
         auto wanted = desired_.find(self->id);
-        const InstanceFacts facts{self->id, &self->spec, wanted == desired_.end() ? nullptr : &wanted->second,
+        const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
+        const InstanceFacts facts{self->id, &self->spec, has_desired ? &wanted->second : nullptr,
                                   current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
                                                                             : std::string_view(current.text)};
         const InstanceTransition t = step(self->state, current.event, facts);
@@ -119,6 +121,9 @@ void Supervisor::on_child_exit(pid_t pid) {
         if (found == children_.end()) return;  // e.g. a child whose exec failed
         const ChildRef child = std::move(found->second);
         children_.erase(found);
+        if (auto slot = served_.find(child.id); slot != served_.end()) {
+            return served_child_exit(*slot->second, child, pid);
+        }
         Instance* inst = find(child.id);
         if (child.role == ChildRef::Role::logger) {
             // Logged even when its program's entry is gone; the logger is never

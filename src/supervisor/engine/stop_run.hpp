@@ -35,6 +35,8 @@ public:
     StopState state() const { return state_; }
     /// Waiting on its grace timer: something will happen without any other event.
     bool waiting() const { return grace_timer_ && grace_timer_->armed(); }
+    /// The sequence has ended (its last signal sent, its grace over).
+    bool over() const { return over_; }
 
 private:
     void on_event(StopEvent event);

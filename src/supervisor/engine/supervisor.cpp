@@ -49,6 +49,11 @@ Instance* Supervisor::find(const std::string& id) {
     return found == instances_.end() ? nullptr : found->second.get();
 }
 
+const Slot* Supervisor::slot(const std::string& id) const {
+    auto found = served_.find(id);
+    return found == served_.end() ? nullptr : found->second.get();
+}
+
 const StopRun* Supervisor::sync_stop() const { return sync_ && sync_->active ? sync_->active.get() : nullptr; }
 
 void Supervisor::guarded(const std::function<void()>& handler) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "supervisor/decide/scheduler.hpp"
 #include "supervisor/engine/effects.hpp"
 #include "supervisor/engine/instance.hpp"
+#include "supervisor/engine/served.hpp"
 #include "supervisor/engine/stop_run.hpp"
 
 namespace angel {
@@ -50,6 +52,8 @@ public:
     std::size_t instance_count() const { return instances_.size(); }
     std::size_t child_count() const { return children_.size(); }
     const StopRun* sync_stop() const;  ///< the kill the sync in progress waits on, if any
+    const Slot* slot(const std::string& id) const;  ///< a served program's slot, if any
+    std::size_t slot_count() const { return served_.size(); }
     std::size_t impossible_events() const { return impossible_events_; }
 
 private:
@@ -92,6 +96,23 @@ private:
     void arm_delay(Instance& instance, std::int64_t seconds);
     void on_delay_elapsed(const std::string& id);
 
+    // served_slots.cpp: served programs (slots, rollouts, readiness, recycling).
+    const ProgramSpec* served_desired(const Slot& slot) const;
+    void sync_served(const std::vector<std::string>& starts);
+    void start_slot(const std::string& id, const ProgramSpec& spec);
+    void request_replan(const std::string& group);
+    void replan(const std::string& group);
+    void spawn_candidate(Slot& slot, const ProgramSpec& spec);
+    void promote(Slot& slot);
+    void candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, std::string_view why);
+    void retire(Slot& slot, std::unique_ptr<Generation> gen);
+    void forget_retired(Slot& slot, std::uint64_t number);
+    void request_recycle(Slot& slot, std::string why);
+    void on_ready_message(const std::string& id, std::uint64_t number, ReadyMessage message);
+    void served_child_exit(Slot& slot, const ChildRef& child, pid_t pid);
+    void check_memory();
+    void update_listeners();
+
     Effects& fx_;
     Scheduler scheduler_;
     Work current_ = Work::none;  ///< the work in progress
@@ -99,6 +120,10 @@ private:
     ProgramSpecs desired_;                                        ///< last good config
     std::map<std::string, std::unique_ptr<Instance>> instances_;  ///< the running set
     std::unordered_map<pid_t, ChildRef> children_;                ///< live, unreaped children
+    std::map<std::string, std::unique_ptr<Slot>> served_;         ///< served programs, by id
+    std::map<std::string, Group> groups_;                         ///< served program blocks
+    std::set<std::string> replans_;                               ///< blocks to decide again
+    bool replanning_ = false;
     std::unique_ptr<Timer> poll_timer_;                           ///< the 10-second sync
     std::optional<SyncRun> sync_;
     std::uint64_t next_generation_ = 1;

@@ -13,8 +13,19 @@ void Supervisor::sync() {
         view.emplace_hint(view.end(), id,
                           RunningEntry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid});
     }
+    for (const auto& [id, slot] : served_) {
+        // A served slot is killed by a sync only when it leaves the config: its serving
+        // instance goes through the kill queue, as an original one would.
+        const Generation* shown = slot->serving ? slot->serving.get() : slot->candidate.get();
+        const bool live = slot->serving && slot->serving->alive();
+        view.emplace(id, RunningEntry{shown ? &shown->spec : nullptr, live, live ? slot->serving->pid : 0,
+                                      live ? slot->serving->logger_pid : 0, true});
+    }
     SyncPlan plan = reconcile(desired_, view);
-    if (plan.empty()) return finish_work();
+    if (plan.empty()) {
+        sync_served({});
+        return finish_work();
+    }
     fx_.log(Level::v2, msg::ctx_monitor,
             std::string(msg::must_kill) + std::to_string(plan.kills) + std::string(msg::must_start) +
                 std::to_string(plan.starts));
@@ -33,6 +44,7 @@ void Supervisor::sync() {
             case DecisionKind::start:
                 run.starts.push_back(std::move(d.id));
                 break;
+            case DecisionKind::roll:  // every served block is decided again at the end of the sync
             case DecisionKind::keep:
                 break;
         }
@@ -62,13 +74,15 @@ void Supervisor::end_sync() {
     std::vector<std::string> starts = std::move(sync_->starts);
     sync_->active.reset();
     for (const std::string& id : starts) {
-        if (instances_.contains(id)) continue;
+        if (instances_.contains(id) || served_.contains(id)) continue;
+        if (auto want = desired_.find(id); want != desired_.end() && is_served(want->second)) continue;
         auto& slot = instances_[id];
         slot = std::make_unique<Instance>();
         slot->id = id;
         slot->since = fx_.now();
         dispatch(*slot, InstanceEvent::start);
     }
+    sync_served(starts);
     finish_work();
 }
 

@@ -1,15 +1,21 @@
 // Real effects: each one a thin call into os/ or text/.
 #include "supervisor/loop/asio_effects.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 #include "supervisor/loop/asio_timer.hpp"
+#include "supervisor/loop/ready_watch.hpp"
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/files.hpp"
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/text/log.hpp"
+#include "supervisor/text/messages.hpp"
 
 namespace angel {
 namespace {
@@ -25,6 +31,10 @@ std::vector<std::string> env_strings(const std::vector<EnvEntry>& env) {
 
 AsioEffects::AsioEffects(boost::asio::io_context& io, std::string config_file, std::function<void()> reap)
     : io_(io), config_file_(std::move(config_file)), reap_(std::move(reap)) {}
+
+AsioEffects::~AsioEffects() {
+    for (auto& [address, socket] : listeners_) close_listen_socket(socket);
+}
 
 Clock::time_point AsioEffects::now() const { return Clock::now(); }
 
@@ -91,13 +101,115 @@ Launched AsioEffects::launch(const Launch& launch) {
             *fd = std::get<int>(opened);
         }
     }
-    auto child = spawn(SpawnRequest{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt});
+    SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt};
+    Fd ready_write;  // the child's end of a readiness pipe: closed here once it has it
+    std::unique_ptr<Watch> channel;
+    if (launch.serve != nullptr) {
+        std::size_t own_pid = 0;
+        if (auto error = add_serve(*launch.serve, request.fds, *request.env, own_pid, ready_write, channel)) {
+            result.program = std::move(*error);
+            return result;
+        }
+        if (!launch.serve->listen_fds.empty()) request.own_pid_env = own_pid;
+    }
+    auto child = spawn(request);
     if (auto* e = std::get_if<SpawnError>(&child)) {
         result.program = std::move(e->text);
     } else {
         result.program = std::get<pid_t>(child);
+        result.channel = std::move(channel);
     }
     return result;
+}
+
+std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
+                                                  std::vector<std::string>& env, std::size_t& own_pid_env,
+                                                  Fd& ready_write, std::unique_ptr<Watch>& channel) {
+    // The systemd protocol: fds 3, 4, ... in list order; LISTEN_PID is the child's own
+    // pid, which only the child knows: it fills the slot in after the fork.
+    if (!serve.listen_fds.empty()) {
+        for (std::size_t i = 0; i < serve.listen_fds.size(); ++i) {
+            fds.push_back(FdMove{serve.listen_fds[i], static_cast<int>(3 + i)});
+        }
+        env.push_back("LISTEN_FDS=" + std::to_string(serve.listen_fds.size()));
+        own_pid_env = env.size();
+        env.push_back("LISTEN_PID=");
+        env.push_back("LISTEN_FDNAMES=" + serve.fd_names);
+    }
+    switch (serve.ready.kind) {
+        case ReadySpec::Kind::seconds:
+            return std::nullopt;
+        case ReadySpec::Kind::fd: {
+            auto pipe = make_pipe();
+            if (auto* e = std::get_if<FileError>(&pipe)) return std::move(e->text);
+            Pipe& p = std::get<Pipe>(pipe);
+            set_nonblocking(p.read.get());
+            fds.push_back(FdMove{p.write.get(), static_cast<int>(serve.ready.value)});
+            ready_write = std::move(p.write);
+            channel = std::make_unique<ReadyWatch>(io_, ReadyWatch::Kind::pipe, std::move(p.read), std::string(),
+                                                   serve.on_message);
+            return std::nullopt;
+        }
+        case ReadySpec::Kind::notify: {
+            auto path = notify_directory_.next_path();
+            if (path.index() == 1) return std::move(std::get<1>(path));
+            const std::string& where = std::get<0>(path);
+            auto socket = open_notify_socket(where);
+            if (auto* e = std::get_if<std::string>(&socket)) return std::move(*e);
+            env.push_back("NOTIFY_SOCKET=" + where);
+            channel = std::make_unique<ReadyWatch>(io_, ReadyWatch::Kind::notify_socket,
+                                                   std::move(std::get<Fd>(socket)), where, serve.on_message);
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> AsioEffects::resident_bytes(pid_t pid) {
+    // /proc/PID/statm: size resident ... in pages. /proc answers from memory: no stall.
+    const std::string path = "/proc/" + std::to_string(pid) + "/statm";
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return std::nullopt;
+    char buffer[128];
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer - 1);
+    if (n <= 0) return std::nullopt;
+    buffer[n] = '\0';
+    unsigned long long size = 0, resident = 0;
+    if (std::sscanf(buffer, "%llu %llu", &size, &resident) != 2) return std::nullopt;
+    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+std::variant<int, std::string> AsioEffects::listener(const ListenAddress& address, unsigned mode) {
+    if (auto it = listeners_.find(address.text); it != listeners_.end()) {
+        set_socket_mode(it->second, mode);
+        return it->second.fd.get();
+    }
+    auto opened = open_listen_socket(address, mode);
+    if (auto* e = std::get_if<std::string>(&opened)) return std::move(*e);
+    auto& held = listeners_[address.text] = std::move(std::get<ListenSocket>(opened));
+    log(Level::v2, msg::ctx_monitor, std::string(msg::listening_on) + "\"" + address.text + "\"");
+    return held.fd.get();
+}
+
+void AsioEffects::keep_listeners(const std::vector<std::string>& in_use) {
+    for (auto it = listeners_.begin(); it != listeners_.end();) {
+        if (std::binary_search(in_use.begin(), in_use.end(), it->first)) {
+            ++it;
+            continue;
+        }
+        log(Level::v2, msg::ctx_monitor, std::string(msg::closed_listener) + "\"" + it->first + "\"");
+        close_listen_socket(it->second);
+        it = listeners_.erase(it);
+    }
+}
+
+void AsioEffects::prebind(const ProgramSpecs& specs) {
+    for (const auto& [id, spec] : specs) {
+        if (!spec.serve) continue;
+        for (const ListenAddress& address : spec.serve->listen) {
+            if (!listeners_.contains(address.text)) (void)listener(address, spec.serve->socketmode);
+        }
+    }
 }
 
 void AsioEffects::signal(pid_t pid, int sig) { ::kill(pid, sig); }

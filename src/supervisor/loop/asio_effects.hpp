@@ -3,12 +3,16 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 
 #include "supervisor/engine/effects.hpp"
+#include "supervisor/os/spawn.hpp"
 #include "supervisor/os/files.hpp"
+#include "supervisor/os/listen_socket.hpp"
+#include "supervisor/os/notify_socket.hpp"
 
 namespace angel {
 
@@ -16,11 +20,17 @@ class AsioEffects final : public Effects {
 public:
     /// `reap` reaps every exited child now (the daemon's waitpid loop).
     AsioEffects(boost::asio::io_context& io, std::string config_file, std::function<void()> reap);
+    ~AsioEffects() override;  ///< closes the listeners (removing unix sockets still angel's)
+    AsioEffects(const AsioEffects&) = delete;
+    AsioEffects& operator=(const AsioEffects&) = delete;
 
     Clock::time_point now() const override;
     std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override;
     Launched launch(const Launch& launch) override;
     void signal(pid_t pid, int sig) override;
+    std::optional<std::uint64_t> resident_bytes(pid_t pid) override;
+    std::variant<int, std::string> listener(const ListenAddress& address, unsigned mode) override;
+    void keep_listeners(const std::vector<std::string>& in_use) override;
     void reap_now() override;
     std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) override;
     void remove_file(const std::string& path) override;
@@ -29,7 +39,17 @@ public:
     void report_error(std::string_view text) override;
     void finish() override;
 
+    /// Binds the listen addresses of `specs` now (before angel gives up root), so that
+    /// a served program can have port 80; a failure is left for the first sync to log.
+    void prebind(const ProgramSpecs& specs);
+
 private:
+    /// The child's descriptors and environment for a served launch; the readiness
+    /// channel is made here (its angel end goes into `channel`).
+    std::optional<std::string> add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
+                                         std::vector<std::string>& env, std::size_t& own_pid_env,
+                                         Fd& ready_write, std::unique_ptr<Watch>& channel);
+
     /// angel's one /dev/null, opened at first use and kept (close-on-exec): a child
     /// without `stdout`, `stderr` or a logger's output gets it, with no open per start.
     std::variant<int, std::string> dev_null();
@@ -41,6 +61,8 @@ private:
     std::string config_file_;
     std::function<void()> reap_;
     Fd dev_null_;
+    std::map<std::string, ListenSocket> listeners_;  ///< by the address as written
+    NotifyDirectory notify_directory_;
 };
 
 }  // namespace angel

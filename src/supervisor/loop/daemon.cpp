@@ -73,6 +73,11 @@ bool Daemon::start_up() {
     }
     if (user) {
         log(Level::v2, msg::ctx_main, std::string(msg::running_as_user) + *user);
+        // Served programs' addresses are bound while angel is still root (port 80);
+        // reading the config here is invisible: its errors are the first load's to report.
+        if (auto specs = read_program_specs(options_.config_file); auto* s = std::get_if<ProgramSpecs>(&specs)) {
+            effects_.prebind(*s);
+        }
         if (auto error = switch_user(*user)) {
             report_error(*error);
             return false;

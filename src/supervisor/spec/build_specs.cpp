@@ -48,6 +48,17 @@ std::optional<SpecError> validate(const ProgramDrafts& drafts) {
     return std::nullopt;
 }
 
+/// The serve keys, checked after everything the original checks (it ignores them).
+std::optional<SpecError> build_serves(ProgramDrafts& drafts) {
+    for (auto& [id, draft] : drafts) {
+        if (draft.serve_keys.empty()) continue;
+        auto serve = build_serve(id, draft.group.value_or(id), draft.serve_keys);
+        if (auto* error = std::get_if<std::string>(&serve)) return SpecError{std::move(*error)};
+        draft.spec.serve = std::move(std::get<ServeSpec>(serve));
+    }
+    return std::nullopt;
+}
+
 ProgramSpecs finish(ProgramDrafts& drafts) {
     ProgramSpecs specs;
     for (auto& [id, draft] : drafts) {
@@ -72,7 +83,10 @@ std::variant<ProgramSpecs, SpecError> build_specs(const configurator::Map& map,
 
     if (auto error = expand_paths(drafts, homes)) return std::move(*error);
     if (auto error = validate(drafts)) return std::move(*error);
-    return finish(drafts);
+    if (auto error = build_serves(drafts)) return std::move(*error);
+    ProgramSpecs specs = finish(drafts);
+    if (auto error = shared_listen_error(specs)) return SpecError{std::move(*error)};
+    return specs;
 }
 
 }  // namespace angel

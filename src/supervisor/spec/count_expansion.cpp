@@ -25,7 +25,7 @@ std::optional<SpecErrorKind> count_error(const ProgramKeys& keys) {
 }
 
 /// Instance k of a program: every key but `count`, pidfile renamed, process number set.
-ProgramKeys instance_keys(const ProgramKeys& keys, std::int64_t k) {
+ProgramKeys instance_keys(const std::string& id, const ProgramKeys& keys, std::int64_t k) {
     ProgramKeys out;
     for (const auto& [local, value] : keys) {
         if (local == "count") continue;
@@ -36,6 +36,7 @@ ProgramKeys instance_keys(const ProgramKeys& keys, std::int64_t k) {
         }
     }
     out.insert_or_assign("env.ANGEL_PROCESS_NUMBER", Value{std::to_string(k)});
+    out.insert_or_assign(std::string(kGroupKey), Value{id});
     return out;
 }
 
@@ -90,7 +91,7 @@ std::variant<ProgramKeyGroups, SpecError> expand_counts(const ProgramKeyGroups& 
         }
         const std::int64_t instances = count_instances(count->second.as_number());
         for (std::int64_t k = 1; k <= instances; ++k) {
-            merge_keys(result, id + "-" + std::to_string(k), instance_keys(keys, k));
+            merge_keys(result, id + "-" + std::to_string(k), instance_keys(id, keys, k));
         }
     }
     return result;

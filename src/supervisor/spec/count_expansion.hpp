@@ -15,6 +15,10 @@ namespace angel {
 /// The keys of one program: local key (`exec`, `env.PATH`, `sub.x`) -> value.
 using ProgramKeys = std::map<std::string, configurator::Value>;
 
+/// The internal key count expansion gives each instance: the program block it came
+/// from (`web` for `web-2`). No config can write it (keys are identifiers).
+inline constexpr std::string_view kGroupKey = ":group";
+
 /// Every program's keys, by program id.
 using ProgramKeyGroups = std::map<std::string, ProgramKeys>;
 

@@ -48,6 +48,10 @@ void apply_key(ProgramDraft& draft, const std::string& local, const Value& value
         spec.pidfile = value.as_string();
     } else if (is_env_key(local)) {
         draft.env.insert_or_assign(local.substr(kEnvPrefix.size()), value.as_string());
+    } else if (is_serve_key(local)) {
+        draft.serve_keys.insert_or_assign(local, value);
+    } else if (local == kGroupKey && value.is_string()) {
+        draft.group = std::string(value.as_string());
     } else if (local == "termgrace") {
         // `off`/`false` and an exact 0 mean no grace; 0 < n <= 0.5 rounds to a 0 s grace.
         if (value.is_number() && value.as_number() != 0) {

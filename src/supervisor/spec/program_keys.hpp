@@ -11,6 +11,7 @@
 #include "supervisor/spec/build_specs.hpp"
 #include "supervisor/spec/count_expansion.hpp"
 #include "supervisor/spec/program_spec.hpp"
+#include "supervisor/spec/serve_keys.hpp"
 #include "supervisor/spec/spec_errors.hpp"
 
 namespace angel {
@@ -21,6 +22,8 @@ struct ProgramDraft {
     ProgramSpec spec;                            ///< all fields but exec and env
     std::optional<std::string> exec;             ///< absent -> validation error
     std::map<std::string, std::string> env;      ///< NAME -> VALUE
+    ServeKeys serve_keys;                        ///< listen, ready, ...: checked last
+    std::optional<std::string> group;            ///< the block it came from, with count
 };
 
 /// Programs by id (sorted: the order of tilde expansion and validation).

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "supervisor/spec/serve_spec.hpp"
+
 namespace angel {
 
 /// One environment entry of a child: (NAME, VALUE), both UTF-8.
@@ -31,12 +33,16 @@ struct ProgramSpec {
     std::optional<std::string> pidfile;      ///< pidfile path (count-renamed, tilde-expanded)
     std::vector<EnvEntry> env;               ///< child's whole environment, in the logged order
     std::optional<std::int64_t> termgrace;   ///< grace seconds; nullopt = plain TERM, no wait
+    std::optional<ServeSpec> serve;          ///< the opt-in serve keys; nullopt: none (the original)
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };
 
 /// Seconds a program waits before its restart: its `delay`, or 5 when absent.
 inline std::int64_t delay_seconds(const ProgramSpec& spec) { return spec.delay.value_or(kDefaultDelay); }
+
+/// Whether a program is served (zero-downtime rollouts) rather than run as the original runs it.
+inline bool is_served(const ProgramSpec& spec) { return spec.serve.has_value(); }
 
 /// The desired program set, by id; std::map keeps the sorted id order the reference uses.
 using ProgramSpecs = std::map<std::string, ProgramSpec>;

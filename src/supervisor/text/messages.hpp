@@ -77,6 +77,28 @@ inline constexpr std::string_view waiting = "WAITING";
 inline constexpr std::string_view restart = "RESTART";
 inline constexpr std::string_view pidfile_failed = "Failed to create pidfile";
 
+// Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
+// {- program: ID -}
+inline constexpr std::string_view start_replacing = "START (new instance, replacing pid ";
+inline constexpr std::string_view start_recycling = "START (recycling pid ";
+inline constexpr std::string_view ready = "READY";
+inline constexpr std::string_view not_ready_exited = "NOT READY: exited before it was ready";
+inline constexpr std::string_view not_ready_eof = "NOT READY: closed its readiness descriptor before it was ready";
+inline constexpr std::string_view not_ready_timeout = "NOT READY: not ready ";  // + "N seconds after it started"
+inline constexpr std::string_view not_ready_pidfile = "NOT READY: its pidfile could not be written";
+inline constexpr std::string_view next_try = "; next try in ";  // + "N seconds"
+inline constexpr std::string_view old_keeps_running = "; the old instance keeps running";
+inline constexpr std::string_view retiring = "RETIRING pid ";
+inline constexpr std::string_view ended_replaced = "ENDED (replaced)";
+inline constexpr std::string_view recycle = "RECYCLE: ";
+inline constexpr std::string_view status = "STATUS: ";
+// {process-monitor}
+inline constexpr std::string_view rollout_started = "Rollout started: ";
+inline constexpr std::string_view rollout_done = "Rollout done: ";
+inline constexpr std::string_view listening_on = "Listening on ";
+inline constexpr std::string_view closed_listener = "Closed listener ";
+inline constexpr std::string_view cannot_listen = "Cannot listen: ";
+
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";
 inline constexpr std::string_view set_user_denied = "setUserID: permission denied (Operation not permitted)";

@@ -108,7 +108,51 @@ public:
             return out;
         }
         out.program = new_process(*l.argv, false);
+        if (l.serve != nullptr) {
+            const pid_t pid = std::get<pid_t>(out.program);
+            served_launches[pid] = ServedLaunch{l.serve->listen_fds, l.serve->fd_names, l.serve->ready};
+            if (l.serve->ready.kind != ReadySpec::Kind::seconds) {
+                auto state = std::make_shared<std::function<void(ReadyMessage)>>(l.serve->on_message);
+                channels_[pid] = state;
+                out.channel = std::make_unique<FakeWatch>(state);
+            }
+        }
         return out;
+    }
+
+    /// The instance `pid` says something on its readiness channel (if still watched).
+    bool say(pid_t pid, ReadyMessage::Kind kind, std::string text = {}) {
+        auto it = channels_.find(pid);
+        if (it == channels_.end()) return false;
+        auto callback = it->second.lock();
+        if (!callback || !*callback) return false;
+        (*callback)(ReadyMessage{kind, std::move(text)});
+        deliver_exits();
+        return true;
+    }
+
+    std::optional<std::uint64_t> resident_bytes(pid_t pid) override {
+        auto it = rss.find(pid);
+        if (it == rss.end()) return std::nullopt;
+        return it->second;
+    }
+
+    std::variant<int, std::string> listener(const ListenAddress& address, unsigned mode) override {
+        if (unbindable.contains(address.text)) return "\"" + address.text + "\": bind: Permission denied";
+        auto [it, fresh] = listeners.try_emplace(address.text, next_fd_);
+        if (fresh) ++next_fd_;
+        listener_modes[address.text] = mode;
+        return it->second;
+    }
+    void keep_listeners(const std::vector<std::string>& in_use) override {
+        for (auto it = listeners.begin(); it != listeners.end();) {
+            if (std::find(in_use.begin(), in_use.end(), it->first) == in_use.end()) {
+                closed_listeners.push_back(it->first);
+                it = listeners.erase(it);
+            } else {
+                ++it;
+            }
+        }
     }
 
     void signal(pid_t pid, int sig) override {
@@ -184,6 +228,17 @@ public:
     }
 
     // ------------------------------------------------------------ state
+    struct ServedLaunch {
+        std::vector<int> listen_fds;
+        std::string fd_names;
+        ReadySpec ready;
+    };
+    std::map<pid_t, ServedLaunch> served_launches;
+    std::map<pid_t, std::uint64_t> rss;             ///< resident bytes, by pid
+    std::map<std::string, int> listeners;           ///< open listening sockets, by address
+    std::map<std::string, unsigned> listener_modes;
+    std::vector<std::string> closed_listeners;
+    std::set<std::string> unbindable;               ///< addresses whose bind fails
     Supervisor* supervisor = nullptr;
     std::variant<ProgramSpecs, std::string> config = ProgramSpecs{};
     std::map<pid_t, Process> live;
@@ -224,6 +279,15 @@ private:
         std::shared_ptr<TimerState> state_;
     };
 
+    class FakeWatch final : public Watch {
+    public:
+        explicit FakeWatch(std::shared_ptr<std::function<void(ReadyMessage)>> state) : state_(std::move(state)) {}
+        ~FakeWatch() override { *state_ = nullptr; }  // no message after the watch is gone
+
+    private:
+        std::shared_ptr<std::function<void(ReadyMessage)>> state_;
+    };
+
     pid_t new_process(const std::vector<std::string>& argv, bool logger) {
         const pid_t pid = next_pid_++;
         live[pid] = Process{argv, logger, ignore_term_for.contains(argv[0]), {}};
@@ -242,6 +306,8 @@ private:
     std::uint64_t sequence_ = 0;
     std::vector<pid_t> exited_unreaped_;
     pid_t next_pid_ = 100;
+    int next_fd_ = 50;
+    std::map<pid_t, std::weak_ptr<std::function<void(ReadyMessage)>>> channels_;
 
 public:
     std::set<std::string> ignore_term_for;  ///< argv[0]s whose processes ignore SIGTERM

@@ -1,0 +1,35 @@
+// The sockets served instances send READY=1 to (sd_notify's NOTIFY_SOCKET): one per
+// instance, in a directory only angel's user can enter, so that a message's socket
+// says which instance sent it.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "supervisor/os/files.hpp"
+
+namespace angel {
+
+class NotifyDirectory {
+public:
+    NotifyDirectory() = default;
+    NotifyDirectory(const NotifyDirectory&) = delete;
+    NotifyDirectory& operator=(const NotifyDirectory&) = delete;
+    ~NotifyDirectory();  ///< removes the directory (its sockets are gone by then)
+
+    /// A fresh socket path in the directory (made, mode 0700, at first use under
+    /// $RUNTIME_DIRECTORY, $XDG_RUNTIME_DIR or /tmp), or the error line.
+    std::variant<std::string, std::string> next_path();
+
+private:
+    std::string directory_;
+    unsigned long next_ = 0;
+};
+
+/// A datagram socket bound at `path`, non-blocking and close-on-exec; or the error line.
+std::variant<Fd, std::string> open_notify_socket(const std::string& path);
+
+/// Makes a descriptor non-blocking (a readiness pipe's read end).
+void set_nonblocking(int fd);
+
+}  // namespace angel
