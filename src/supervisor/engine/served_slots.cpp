@@ -94,9 +94,10 @@ void Supervisor::replan(const std::string& name) {
         fx_.log(Level::v2, program_context(slot.id), std::string(msg::retiring) + std::to_string(slot.serving->pid));
         retire(slot, std::move(slot.serving));
     }
-    // Done when no desired slot has a stale or missing serving instance in flight.
+    // Done when every desired slot serves its desired spec and no old instance is left.
     bool done = true;
     for (Slot* slot : slots) {
+        for (const auto& g : slot->retiring) done = done && !g->alive();
         const ProgramSpec* want = served_desired(*slot);
         if (want == nullptr) continue;
         if (slot->candidate || !slot->serving || slot->serving->spec != *want || slot->recycle) done = false;
