@@ -187,6 +187,48 @@ BOOST_AUTO_TEST_CASE(decisions_carry_their_kind_spec_and_captured_target) {
     BOOST_TEST(plan.starts == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_changed_served_program_rolls_without_a_kill) {
+    ProgramSpec next = spec("web", "srv 2");
+    next.serve = ServeSpec{};
+    ProgramSpec old = spec("web", "srv 1");
+    old.serve = ServeSpec{};
+    const ProgramSpecs desired = desired_of({next});
+    const SyncPlan plan = reconcile(desired, {{"web", {&old, true, 10, 0, true}}});
+    BOOST_TEST(kills_of(plan).empty());  // no `Must kill`: the old one goes once the new one is ready
+    BOOST_TEST(starts_of(plan).empty());
+    BOOST_TEST(ids_of(plan, {DecisionKind::roll}) == (Ids{"web"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.empty());
+    const SyncPlan same = reconcile(desired_of({old}), {{"web", {&old, true, 10, 0, true}}});
+    BOOST_TEST(ids_of(same, {DecisionKind::keep}) == (Ids{"web"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_served_program_is_killed_like_any_other) {
+    ProgramSpec old = spec("web");
+    old.serve = ServeSpec{};
+    const SyncPlan plan = reconcile({}, {{"web", {&old, true, 10, 11, true}}});
+    BOOST_TEST(kills_of(plan) == (Ids{"web"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.decisions[0].target.pid == 10);
+    BOOST_TEST(plan.decisions[0].target.logger_pid == 11);
+}
+
+BOOST_AUTO_TEST_CASE(a_change_of_kind_stops_now_and_starts_later) {
+    ProgramSpec served = spec("a");
+    served.serve = ServeSpec{};
+    const ProgramSpec plain = spec("a");
+    // Original -> served: the live instance is killed; no start while its entry exists.
+    SyncPlan plan = reconcile(desired_of({served}), {{"a", {&plain, true, 10}}});
+    BOOST_TEST(kills_of(plan) == (Ids{"a"}), boost::test_tools::per_element());
+    BOOST_TEST(starts_of(plan).empty());
+    BOOST_TEST((plan.decisions[0].kind == DecisionKind::stop));
+    // Served -> original, the slot with no live instance: left alone.
+    plan = reconcile(desired_of({plain}), {{"a", {&served, false, 0, 0, true}}});
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(starts_of(plan).empty());
+    // Once the old entry is gone, the new kind starts.
+    plan = reconcile(desired_of({served}), {});
+    BOOST_TEST(starts_of(plan) == (Ids{"a"}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel
