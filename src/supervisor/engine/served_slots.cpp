@@ -432,6 +432,8 @@ void Supervisor::check_memory() {
 }
 
 void Supervisor::sync_served(const std::vector<std::string>& starts) {
+    // Each sync tries a failed listen address once more.
+    for (auto& [name, group] : groups_) group.blocked = false;
     for (const std::string& id : starts) {
         auto want = desired_.find(id);
         if (want == desired_.end() || !is_served(want->second)) continue;
@@ -440,7 +442,6 @@ void Supervisor::sync_served(const std::vector<std::string>& starts) {
     }
     // A spec that differs from the one that last failed ends the back-off (a new deploy).
     for (auto& [name, group] : groups_) {
-        group.blocked = false;
         for (const std::string& id : group.slots) {
             const Slot& slot = *served_.at(id);
             const ProgramSpec* want = served_desired(slot);
