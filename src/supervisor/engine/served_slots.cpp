@@ -118,17 +118,6 @@ void Supervisor::replan(const std::string& name) {
 
 void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
     const std::string ctx = program_context(slot.id);
-    if (slot.restarting) {
-        fx_.log(Level::v2, ctx, msg::restart);
-        slot.restarting = false;
-    }
-    if (!slot.serving) {
-        fx_.log(Level::v2, ctx, msg::start);
-    } else if (slot.recycle) {
-        fx_.log(Level::v2, ctx, std::string(msg::start_recycling) + std::to_string(slot.serving->pid) + ")");
-    } else {
-        fx_.log(Level::v2, ctx, std::string(msg::start_replacing) + std::to_string(slot.serving->pid) + ")");
-    }
     Group& group = groups_[slot.group];
     // The listening sockets, bound once and held: a failure is one line, and nothing
     // of this block starts before the next sync tries again.
@@ -144,6 +133,17 @@ void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
         serve.listen_fds.push_back(std::get<int>(fd));
         if (!serve.fd_names.empty()) serve.fd_names += ':';
         serve.fd_names += slot.group;
+    }
+    if (slot.restarting) {
+        fx_.log(Level::v2, ctx, msg::restart);
+        slot.restarting = false;
+    }
+    if (!slot.serving) {
+        fx_.log(Level::v2, ctx, msg::start);
+    } else if (slot.recycle) {
+        fx_.log(Level::v2, ctx, std::string(msg::start_recycling) + std::to_string(slot.serving->pid) + ")");
+    } else {
+        fx_.log(Level::v2, ctx, std::string(msg::start_replacing) + std::to_string(slot.serving->pid) + ")");
     }
     std::vector<std::string> argv = split_command(spec.exec);
     if (argv.empty()) {
