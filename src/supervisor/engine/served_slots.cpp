@@ -104,7 +104,10 @@ void Supervisor::replan(const std::string& name) {
     }
     if (done && group.rolling) {
         group.rolling = false;
-        fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name);
+        // A block that left the config (or a shutdown) ends its rollout unfinished: not "done".
+        const bool any_desired = std::any_of(slots.begin(), slots.end(),
+                                             [this](const Slot* s) { return served_desired(*s) != nullptr; });
+        if (any_desired) fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name);
     }
     // Slots no longer desired and with nothing left alive leave.
     for (Slot* slot : slots) {

@@ -326,6 +326,7 @@ BOOST_AUTO_TEST_CASE(shutdown_kills_every_generation) {
     rig.world.advance_seconds(1);
     BOOST_TEST(rig.world.live.empty());
     BOOST_TEST(rig.world.finished);
+    BOOST_TEST(rig.world.count("Rollout done") == 0u);  // it did not finish
 }
 
 BOOST_AUTO_TEST_CASE(surge_zero_is_term_first) {
