@@ -51,6 +51,7 @@ public:
     const Instance* instance(const std::string& id) const;
     std::size_t instance_count() const { return instances_.size(); }
     std::size_t child_count() const { return children_.size(); }
+    const std::unordered_map<pid_t, ChildRef>& children() const { return children_; }
     const StopRun* sync_stop() const;  ///< the kill the sync in progress waits on, if any
     const Slot* slot(const std::string& id) const;  ///< a served program's slot, if any
     std::size_t slot_count() const { return served_.size(); }

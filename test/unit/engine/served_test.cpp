@@ -367,3 +367,30 @@ BOOST_AUTO_TEST_CASE(an_original_program_becomes_served_after_it_stops) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
+
+namespace angel::test {
+
+BOOST_AUTO_TEST_SUITE(served_regressions)
+
+// An original program changed to served, then a reload that fails: the last good
+// config stays, and the poll's sync starts the served program once the old one is gone.
+BOOST_AUTO_TEST_CASE(kind_change_then_a_failed_reload) {
+    ProgramSpec p0 = program("p0");
+    p0.termgrace = 0;
+    Rig rig(specs({program("k", "run"), p0}));
+    rig.engine.start();
+    ProgramSpec k = program("k", "run");
+    k.serve = ServeSpec{};
+    k.serve->group = "k";
+    rig.reload(specs({k}));
+    rig.reload(std::string("a config error"));
+    rig.world.advance_seconds(30);
+    BOOST_TEST(rig.engine.slot("k") != nullptr);
+    BOOST_TEST(rig.world.live.size() == 1u);
+    BOOST_TEST(rig.world.count("10 {- program: k -} READY") == 1u);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace angel::test
