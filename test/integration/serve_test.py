@@ -3,10 +3,11 @@
 
 usage: serve_test.py ANGEL TEST
        (TEST: basic | rollout | broken | ready-timeout | fd-ready | unix | ipv6-and-two | stopping |
-        bind-failure | bad-config | maxage)
+        bind-failure | bad-config | maxage | privileged-port)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
+import pwd
 import random
 import re
 import signal
@@ -98,12 +99,12 @@ def program(version, *server_args, listen=None, ready=None, count=1, extra=""):
 class Angel:
     """angel CONFIG in `work`, its stdout in angel.log; close() kills its whole session."""
 
-    def __init__(self, binary, work, conf):
+    def __init__(self, binary, work, conf, args=()):
         self.work, self.conf = work, os.path.join(work, "angel.conf")
         write(self.conf, conf)
         self.log_path, self.err_path = os.path.join(work, "angel.log"), os.path.join(work, "angel.err")
         with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
-            self.proc = subprocess.Popen([binary, "angel.conf"], cwd=work, stdout=out, stderr=err,
+            self.proc = subprocess.Popen([binary, "angel.conf", *args], cwd=work, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL, start_new_session=True)
         self.started = time.monotonic()
 
@@ -593,9 +594,51 @@ def maxage(binary, work):
         a.close()
 
 
+def privileged_port(binary, work):
+    """-u nobody: a port below 1024 in the start-up config is bound while angel is still root,
+    and served by an instance that runs as nobody."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        print("skipped: no user nobody")
+        return SKIP
+    python = "/usr/bin/python3"  # the system's: nobody may not reach a per-user interpreter
+    if not os.access(python, os.X_OK):
+        print("skipped: no /usr/bin/python3")
+        return SKIP
+    port = None
+    for candidate in random.sample(range(600, 1000), 100):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("0.0.0.0", candidate))
+            port = candidate
+            break
+        except OSError:
+            continue
+    assert port is not None, "no free port below 1024"
+    os.chmod(work, 0o755)
+    conf = (f'web {{\n  exec = "{python} {SERVE} --version 1"\n  listen = "{port}"\n'
+            f'  env {{\n    PYTHONCOERCECLOCALE = "0"\n  }}\n}}\n')
+    angel = Angel(binary, work, conf, args=("-u", "nobody"))
+    try:
+        angel.wait(f'{{process-monitor}} Listening on "{port}"', 15)
+        angel.wait("{- program: web -} READY", 15)
+        answer = who(port)
+        with open(f"/proc/{answer['pid']}/status") as f:
+            uid = [line.split()[1] for line in f if line.startswith("Uid:")][0]
+        assert uid == str(nobody.pw_uid), f"instance uid {uid}, wanted nobody's {nobody.pw_uid}"
+        assert answer["fd"] == "3"
+        angel.stop()
+    finally:
+        angel.close()
+
+
 TESTS = {"basic": basic, "rollout": rollout, "broken": broken, "ready-timeout": ready_timeout, "fd-ready": fd_ready,
          "unix": unix, "ipv6-and-two": ipv6_and_two, "stopping": stopping, "bind-failure": bind_failure,
-         "bad-config": bad_config, "maxage": maxage}
+         "bad-config": bad_config, "maxage": maxage, "privileged-port": privileged_port}
 
 
 def main():
