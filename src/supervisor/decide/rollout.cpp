@@ -14,7 +14,9 @@ RolloutPlan plan_rollout(std::span<const SlotView> slots, std::int64_t surge, bo
         const SlotView& s = slots[i];
         desired += s.desired ? 1 : 0;
         alive += (s.serving ? 1 : 0) + (s.candidate ? 1 : 0) + static_cast<std::int64_t>(s.retiring);
-        if (s.retiring > 0) in_flight = true;
+        // Dying instances, and a removed slot's instances (the sync's kill queue has them),
+        // free room soon: nothing is stopped first while they are there.
+        if (s.retiring > 0 || (!s.desired && s.serving)) in_flight = true;
         if (s.candidate && (s.candidate_stale || !s.desired)) {
             plan.kill_candidates.push_back(i);  // still alive (as retiring) until reaped
         } else if (s.candidate) {

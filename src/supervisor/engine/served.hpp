@@ -31,6 +31,8 @@ struct Generation {
     std::unique_ptr<Timer> timeout_timer; ///< readytimeout
     std::unique_ptr<Timer> age_timer;     ///< maxage
     std::unique_ptr<StopRun> stop;        ///< once it is being stopped
+    mutable std::uint64_t checked_load = 0;  ///< the config load `stale` was computed for
+    mutable bool stale = false;              ///< its spec differs from the desired one
 
     bool alive() const { return pid > 0; }
 };

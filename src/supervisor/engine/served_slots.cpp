@@ -18,6 +18,17 @@ constexpr std::int64_t kMaxRetrySeconds = 60;
 
 std::string seconds_text(std::int64_t n) { return std::to_string(n) + " seconds"; }
 
+/// k of `ID-k` for an instance of a block with `count`, else 1.
+std::int64_t instance_number(const Slot& slot) {
+    if (slot.id.size() <= slot.group.size() + 1) return 1;
+    std::int64_t k = 0;
+    for (char c : std::string_view(slot.id).substr(slot.group.size() + 1)) {
+        if (c < '0' || c > '9' || k > 1'000'000) return 1;
+        k = k * 10 + (c - '0');
+    }
+    return std::max<std::int64_t>(k, 1);
+}
+
 }  // namespace
 
 const ProgramSpec* Supervisor::served_desired(const Slot& slot) const {
@@ -26,13 +37,23 @@ const ProgramSpec* Supervisor::served_desired(const Slot& slot) const {
     return &it->second;
 }
 
+bool Supervisor::stale(const Generation& gen, const ProgramSpec* want) const {
+    if (want == nullptr) return true;
+    // Specs change only when a config loads: compared once per load, not per event
+    // (a block of thousands is decided again at every exit and READY).
+    if (gen.checked_load != loads_) {
+        gen.checked_load = loads_;
+        gen.stale = gen.spec != *want;
+    }
+    return gen.stale;
+}
+
 void Supervisor::start_slot(const std::string& id, const ProgramSpec& spec) {
     auto& slot = served_[id];
     slot = std::make_unique<Slot>();
     slot->id = id;
     slot->group = spec.serve->group;
-    groups_[slot->group].slots.insert(id);
-    request_replan(slot->group);
+    groups_[slot->group].slots.insert(id);  // decided, with its block, at the end of the sync
 }
 
 void Supervisor::request_replan(const std::string& group) {
@@ -63,10 +84,10 @@ void Supervisor::replan(const std::string& name) {
         SlotView v;
         v.desired = want != nullptr;
         v.serving = slot.serving != nullptr;
-        v.serving_stale = slot.serving && (want == nullptr || slot.serving->spec != *want || slot.recycle);
+        v.serving_stale = slot.serving && (stale(*slot.serving, want) || slot.recycle);
         v.serving_age = slot.serving ? slot.serving->number : 0;
         v.candidate = slot.candidate != nullptr;
-        v.candidate_stale = slot.candidate && (want == nullptr || slot.candidate->spec != *want);
+        v.candidate_stale = slot.candidate && stale(*slot.candidate, want);
         v.held = slot.held;
         for (const auto& g : slot.retiring) v.retiring += g->alive() ? 1 : 0;
         if (want != nullptr) surge = effective_surge(*want->serve);
@@ -100,7 +121,7 @@ void Supervisor::replan(const std::string& name) {
         for (const auto& g : slot->retiring) done = done && !g->alive();
         const ProgramSpec* want = served_desired(*slot);
         if (want == nullptr) continue;
-        if (slot->candidate || !slot->serving || slot->serving->spec != *want || slot->recycle) done = false;
+        if (slot->candidate || !slot->serving || stale(*slot->serving, want) || slot->recycle) done = false;
     }
     if (done && group.rolling) {
         group.rolling = false;
@@ -179,16 +200,21 @@ void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
     if (const pid_t logger = std::get<pid_t>(launched.logger); logger > 0) {
         gen->logger_pid = logger;
         children_[logger] = ChildRef{ChildRef::Role::logger, slot.id, number};
-        fx_.log(Level::v2, logger_context(slot.id), msg::running);
     }
     if (auto* error = std::get_if<std::string>(&launched.program)) {
+        if (gen->logger_pid > 0) {
+            slot.retiring.push_back(std::move(gen));  // reaped when it sees EOF
+            fx_.log(Level::v2, logger_context(slot.id), msg::running);
+        }
         fx_.report_error(*error);
-        if (gen->logger_pid > 0) slot.retiring.push_back(std::move(gen));  // reaped when it sees EOF
         return candidate_failed(slot, nullptr, msg::not_ready_exited);
     }
     gen->pid = std::get<pid_t>(launched.program);
     gen->channel = std::move(launched.channel);
     children_[gen->pid] = ChildRef{ChildRef::Role::program, slot.id, number};
+    // Owned by the slot before anything that may throw (a log line): a child is never nobody's.
+    slot.candidate = std::move(gen);
+    if (slot.candidate->logger_pid > 0) fx_.log(Level::v2, logger_context(slot.id), msg::running);
     fx_.log(Level::v2, ctx, msg::running);
     const ReadySpec ready = serve.ready;
     auto on_timer = [this, id = slot.id, number](bool timeout) {
@@ -208,7 +234,6 @@ void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
             });
         };
     };
-    slot.candidate = std::move(gen);
     Generation& cand = *slot.candidate;
     if (ready.kind == ReadySpec::Kind::seconds) {
         if (ready.value == 0) return promote(slot);
@@ -221,18 +246,26 @@ void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
 }
 
 void Supervisor::promote(Slot& slot) {
-    std::unique_ptr<Generation> gen = std::move(slot.candidate);
+    Generation& gen = *slot.candidate;
     const std::string ctx = program_context(slot.id);
-    if (gen->spec.pidfile) {
-        if (auto error = fx_.write_pidfile(*gen->spec.pidfile, gen->pid)) {
+    // Ready, but no longer wanted (a shutdown, or a reload back, while a kill queue
+    // waited): it is stopped, never made the serving one.
+    const ProgramSpec* want = served_desired(slot);
+    if (want == nullptr || gen.spec != *want) {
+        fx_.log(Level::v2, ctx, std::string(msg::retiring) + std::to_string(gen.pid));
+        retire(slot, std::move(slot.candidate));
+        return request_replan(slot.group);
+    }
+    if (gen.spec.pidfile) {
+        if (auto error = fx_.write_pidfile(*gen.spec.pidfile, gen.pid)) {
             fx_.log(Level::v2, ctx, msg::pidfile_failed);
             fx_.report_error(*error);
-            return candidate_failed(slot, std::move(gen), msg::not_ready_pidfile);
+            return candidate_failed(slot, std::move(slot.candidate), msg::not_ready_pidfile);
         }
     }
-    gen->ready = true;
-    gen->ready_timer.reset();
-    gen->timeout_timer.reset();
+    gen.ready = true;
+    gen.ready_timer.reset();
+    gen.timeout_timer.reset();
     fx_.log(Level::v2, ctx, msg::ready);
     Group& group = groups_[slot.group];
     group.failures = 0;
@@ -242,23 +275,23 @@ void Supervisor::promote(Slot& slot) {
         retire(slot, std::move(slot.serving));
     }
     slot.recycle.reset();
-    if (const auto maxage = gen->spec.serve->maxage) {
+    slot.serving = std::move(slot.candidate);
+    if (const auto maxage = slot.serving->spec.serve->maxage) {
         // Staggered by slot so that a block's instances do not all recycle at once:
-        // slot k of n recycles at maxage * (1 - k / 2n).
-        const auto& ids = group.slots;
-        const auto k = static_cast<std::int64_t>(std::distance(ids.begin(), ids.find(slot.id)));
-        const auto n = static_cast<std::int64_t>(std::max<std::size_t>(ids.size(), 1));
-        const std::int64_t after = std::max<std::int64_t>(1, *maxage - (*maxage * k) / (2 * n));
-        gen->age_timer = fx_.make_timer([this, id = slot.id, number = gen->number, limit = *maxage] {
+        // instance k of n recycles at maxage * (1 - (k-1) / 2n).
+        const auto n = static_cast<std::int64_t>(std::max<std::size_t>(group.slots.size(), 1));
+        const std::int64_t k = std::min(instance_number(slot), n);
+        const std::int64_t after = std::max<std::int64_t>(1, *maxage - (*maxage * (k - 1)) / (2 * n));
+        Generation& serving = *slot.serving;
+        serving.age_timer = fx_.make_timer([this, id = slot.id, number = serving.number, limit = *maxage] {
             guarded([&] {
                 auto it = served_.find(id);
                 if (it == served_.end() || !it->second->serving || it->second->serving->number != number) return;
                 request_recycle(*it->second, "older than " + seconds_text(limit));
             });
         });
-        gen->age_timer->arm(capped_seconds(after));
+        serving.age_timer->arm(capped_seconds(after));
     }
-    slot.serving = std::move(gen);
     request_replan(slot.group);
 }
 
@@ -299,15 +332,19 @@ void Supervisor::retire(Slot& slot, std::unique_ptr<Generation> gen) {
     gen->channel.reset();
     const StopTarget target{gen->pid, gen->logger_pid, gen->spec.logger.has_value(), gen->spec.termgrace, std::nullopt};
     gen->stop = std::make_unique<StopRun>(*this, slot.id, target, [this, id = slot.id, number = gen->number] {
-        auto it = served_.find(id);
-        if (it == served_.end()) return;
-        const std::string group = it->second->group;
-        forget_retired(*it->second, number);  // may destroy this StopRun: nothing of it is used after
-        request_replan(group);
+        // Called only after a grace period, never from begin().
+        --served_graces_;
+        if (auto it = served_.find(id); it != served_.end()) {
+            const std::string group = it->second->group;
+            forget_retired(*it->second, number);  // may destroy this StopRun: nothing of it is used after
+            request_replan(group);
+        }
+        if (final_pending_ && served_graces_ == 0) finish_shutdown();
     });
     Generation& ref = *gen;
     slot.retiring.push_back(std::move(gen));
-    ref.stop->begin();  // a soft kill is over at once; the generation stays until reaped
+    // A soft kill is over at once; the generation stays until reaped.
+    if (!ref.stop->begin()) ++served_graces_;
 }
 
 void Supervisor::forget_retired(Slot& slot, std::uint64_t number) {
@@ -373,23 +410,27 @@ void Supervisor::served_child_exit(Slot& slot, const ChildRef& child, pid_t pid)
         }
         return;
     }
+    // A dead generation leaves its place first, so that a throw below cannot leave it
+    // there (a dead serving or new instance would hold its slot for ever).
     if (matches(slot.candidate) && slot.candidate->pid == pid) {
-        slot.candidate->pid = 0;
+        std::unique_ptr<Generation> gen = std::move(slot.candidate);
+        gen->pid = 0;
         fx_.log(Level::v2, ctx, msg::ended);
-        return candidate_failed(slot, std::move(slot.candidate), msg::not_ready_exited);
+        return candidate_failed(slot, std::move(gen), msg::not_ready_exited);
     }
     if (matches(slot.serving) && slot.serving->pid == pid) {
         // Died on its own: as the original, ENDED, its pidfile goes, then WAITING and
         // a restart after `delay` (with the desired spec), or QUIT.
         std::unique_ptr<Generation> gen = std::move(slot.serving);
         gen->pid = 0;
-        fx_.log(Level::v2, ctx, msg::ended);
-        if (gen->spec.pidfile) fx_.remove_file(*gen->spec.pidfile);
+        std::optional<std::string> pidfile = gen->spec.pidfile;
         if (gen->logger_pid > 0) {
             gen->age_timer.reset();
             gen->channel.reset();
             slot.retiring.push_back(std::move(gen));
         }
+        fx_.log(Level::v2, ctx, msg::ended);
+        if (pidfile) fx_.remove_file(*pidfile);
         slot.recycle.reset();
         if (served_desired(slot) == nullptr) {
             fx_.log(Level::v2, ctx, msg::quit);

@@ -33,6 +33,7 @@ void Supervisor::on_shutdown_signal() {
         fx_.log(Level::v2, msg::ctx_main, msg::shutdown_received);
         fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
         desired_.clear();
+        ++loads_;
         fx_.log(Level::v2, msg::ctx_main, msg::forcing_sync);
         if (poll_timer_) poll_timer_->cancel();
         pump();  // the final sync waits for the work in progress (D13, fixed)
@@ -106,6 +107,13 @@ void Supervisor::recover() {
         }
         it = drop ? instances_.erase(it) : std::next(it);
     }
+    // Served slots: a dead generation still in place would hold its slot; every block
+    // is decided again at the next event.
+    for (auto& [id, slot] : served_) {
+        if (slot->candidate && !slot->candidate->alive()) slot->candidate.reset();
+        if (slot->serving && !slot->serving->alive()) slot->serving.reset();
+    }
+    for (const auto& [name, group] : groups_) replans_.insert(name);
     // The work in progress: unless a kill's grace timer will carry it on, it is
     // abandoned here; the next sync redoes whatever it did not get to.
     if (scheduler_.busy() && !(sync_ && sync_->active && sync_->active->waiting())) finish_work();
@@ -148,11 +156,13 @@ void Supervisor::finish_work() {
     scheduler_.finish();
     switch (done) {
         case Work::shutdown:
-            fx_.log(Level::v2, msg::ctx_main, msg::all_folks);
-            // Nothing is logged after this record: the loop ends here, without waiting
-            // for children (D4, as the original).
-            fx_.finish();
-            return;
+            // Served instances stopped outside the kill queue (new ones, retiring ones)
+            // get their KILL after termgrace too: the end waits for their grace periods.
+            if (served_graces_ > 0) {
+                final_pending_ = true;
+                return;
+            }
+            return finish_shutdown();
         case Work::tick:
             if (!scheduler_.shutdown_requested()) arm_poll();  // measured from the end of the sync
             break;
@@ -164,6 +174,14 @@ void Supervisor::finish_work() {
     pump();
 }
 
+void Supervisor::finish_shutdown() {
+    final_pending_ = false;
+    fx_.log(Level::v2, msg::ctx_main, msg::all_folks);
+    // Nothing is logged after this record: the loop ends here, without waiting for
+    // children (D4, as the original).
+    fx_.finish();
+}
+
 void Supervisor::load_and_sync() {
     auto loaded = fx_.load_config();
     if (auto* error = std::get_if<std::string>(&loaded)) {
@@ -173,6 +191,7 @@ void Supervisor::load_and_sync() {
         return finish_work();
     }
     desired_ = std::move(std::get<ProgramSpecs>(loaded));
+    ++loads_;
     sync();
 }
 

@@ -74,6 +74,7 @@ private:
     void pump();
     void begin_work(Work work);
     void finish_work();
+    void finish_shutdown();
     void load_and_sync();
     void arm_poll();
 
@@ -99,6 +100,7 @@ private:
 
     // served_slots.cpp: served programs (slots, rollouts, readiness, recycling).
     const ProgramSpec* served_desired(const Slot& slot) const;
+    bool stale(const Generation& gen, const ProgramSpec* want) const;
     void sync_served(const std::vector<std::string>& starts);
     void start_slot(const std::string& id, const ProgramSpec& spec);
     void request_replan(const std::string& group);
@@ -125,6 +127,9 @@ private:
     std::map<std::string, Group> groups_;                         ///< served program blocks
     std::set<std::string> replans_;                               ///< blocks to decide again
     bool replanning_ = false;
+    std::size_t served_graces_ = 0;  ///< served StopRuns waiting on their grace timer
+    bool final_pending_ = false;
+    std::uint64_t loads_ = 1;        ///< successful config loads (and shutdown's clearing)     ///< the final sync is over; served graces still run
     std::unique_ptr<Timer> poll_timer_;                           ///< the 10-second sync
     std::optional<SyncRun> sync_;
     std::uint64_t next_generation_ = 1;

@@ -18,8 +18,13 @@ void Supervisor::sync() {
         // instance goes through the kill queue, as an original one would.
         const Generation* shown = slot->serving ? slot->serving.get() : slot->candidate.get();
         const bool live = slot->serving && slot->serving->alive();
+        // An id that moved to another block is, for reconcile, a change of kind: stopped now,
+        // started in its new block once its slot is gone.
+        auto want = desired_.find(id);
+        const bool other_block = want != desired_.end() && is_served(want->second) &&
+                                 want->second.serve->group != slot->group;
         view.emplace(id, RunningEntry{shown ? &shown->spec : nullptr, live, live ? slot->serving->pid : 0,
-                                      live ? slot->serving->logger_pid : 0, true});
+                                      live ? slot->serving->logger_pid : 0, !other_block});
     }
     SyncPlan plan = reconcile(desired_, view);
     if (plan.empty()) {

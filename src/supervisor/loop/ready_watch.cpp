@@ -27,7 +27,10 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
         descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                               [self = shared_from_this()](const boost::system::error_code& ec) {
                                   if (ec || !self->alive) return;
-                                  if (self->drain()) self->wait();
+                                  // Waiting again first: a callback that throws must not
+                                  // leave the channel unwatched.
+                                  self->wait();
+                                  if (!self->drain() && self->alive) self->close();  // a read error: done
                               });
     }
 

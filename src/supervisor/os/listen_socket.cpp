@@ -59,7 +59,7 @@ std::variant<ListenSocket, std::string> listen_unix(const ListenAddress& a, unsi
     if (auto* s = std::get_if<ListenSocket>(&made)) {
         s->unix_path = a.path;
         struct stat st {};
-        if (::stat(a.path.c_str(), &st) == 0) {
+        if (::lstat(a.path.c_str(), &st) == 0) {
             s->dev = st.st_dev;
             s->ino = st.st_ino;
         }
@@ -111,16 +111,24 @@ std::variant<ListenSocket, std::string> open_listen_socket(const ListenAddress& 
     return std::string("\"" + a.text + "\": unknown address kind");
 }
 
+namespace {
+
+/// The path still names the socket angel bound (not a file someone put there since).
+bool still_ours(const ListenSocket& socket) {
+    struct stat st {};
+    return ::lstat(socket.unix_path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == socket.dev &&
+           st.st_ino == socket.ino;
+}
+
+}  // namespace
+
 void set_socket_mode(const ListenSocket& socket, unsigned mode) {
-    if (!socket.unix_path.empty()) ::chmod(socket.unix_path.c_str(), mode);
+    if (!socket.unix_path.empty() && still_ours(socket)) ::chmod(socket.unix_path.c_str(), mode);
 }
 
 void close_listen_socket(ListenSocket& socket) {
     if (!socket.unix_path.empty()) {
-        struct stat st {};
-        if (::stat(socket.unix_path.c_str(), &st) == 0 && st.st_dev == socket.dev && st.st_ino == socket.ino) {
-            ::unlink(socket.unix_path.c_str());
-        }
+        if (still_ours(socket)) ::unlink(socket.unix_path.c_str());
         socket.unix_path.clear();
     }
     socket.fd = Fd();

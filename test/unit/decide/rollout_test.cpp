@@ -133,6 +133,16 @@ BOOST_AUTO_TEST_CASE(a_removed_slot_is_not_restarted_and_shrinks_the_budget) {
     BOOST_TEST(plan_rollout(slots, 1, false).start_candidates == (Indexes{0}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_removed_slot_still_alive_holds_back_stop_first) {
+    // count 3 -> 2 and a new spec in one reload: web-3's instance is on its way out (the
+    // sync kills it); nothing working is stopped to make room meanwhile (surge 1).
+    std::vector<SlotView> slots{serving(1, true), serving(2, true), serving(3, false)};
+    slots[2].desired = false;
+    const RolloutPlan plan = plan_rollout(slots, 1, false);
+    BOOST_TEST(plan.start_candidates.empty());
+    BOOST_TEST(plan.stop_first.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel

@@ -391,6 +391,77 @@ BOOST_AUTO_TEST_CASE(kind_change_then_a_failed_reload) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+// Review findings, each shown on the fake world before its fix.
+
+BOOST_AUTO_TEST_CASE(ready_during_the_shutdown_kill_queue_is_not_promoted) {
+    ProgramSpecs config = webs(1);
+    config["web-1"].termgrace = 3;
+    Rig rig(config);
+    rig.world.ignore_term_for.insert("srv");
+    rig.engine.start();
+    all_ready(rig.world);
+    ProgramSpecs next = webs(1, "srv 2");
+    next["web-1"].termgrace = 3;
+    rig.reload(next);  // a new instance, not ready yet
+    const pid_t fresh = pids_running(rig.world, "srv 2").at(0);
+    rig.engine.on_shutdown_signal();  // the kill queue waits 3 s for the old one
+    rig.world.advance_seconds(1);
+    rig.world.say(fresh, ReadyMessage::Kind::ready);  // ready while the queue waits
+    rig.world.advance_seconds(10);
+    BOOST_TEST(rig.world.finished);
+    BOOST_TEST(rig.world.live.empty());  // the new one too got TERM, then KILL
+    BOOST_TEST(rig.world.count("That's all folks!") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_waits_for_the_grace_of_new_instances) {
+    ProgramSpecs config = webs(1);
+    config["web-1"].termgrace = 4;
+    Rig rig(config);
+    rig.world.ignore_term_for.insert("srv");
+    rig.engine.start();  // a first instance, never ready
+    rig.engine.on_shutdown_signal();
+    rig.world.advance_seconds(3.9);
+    BOOST_TEST(!rig.world.finished);
+    BOOST_TEST(rig.world.live.size() == 1u);
+    rig.world.advance_seconds(0.2);
+    BOOST_TEST(rig.world.finished);
+    BOOST_TEST(rig.world.live.empty());
+    BOOST_TEST(rig.world.signals_sent.back().second == SIGKILL);
+    BOOST_TEST(rig.world.lines.back().find("That's all folks!") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_lower_count_and_a_broken_version_stop_nothing_working) {
+    Rig rig(webs(3));
+    rig.engine.start();
+    all_ready(rig.world);
+    rig.world.ignore_term_for.insert("srv");  // web-3's old instance takes its time
+    const pid_t web1 = serving_pid(rig, "web-1");
+    rig.reload(webs(2, "broken"));
+    rig.world.advance_seconds(1);
+    for (const auto& [pid, sig] : rig.world.signals_sent) BOOST_TEST(pid != web1);
+    BOOST_TEST(serving_pid(rig, "web-1") == web1);
+}
+
+BOOST_AUTO_TEST_CASE(an_id_that_moves_to_another_block_is_restarted_in_it) {
+    ProgramSpec x1 = web(1);
+    x1.id = "x-1";
+    x1.serve->group = "x-1";
+    x1.serve->listen = {*parse_listen_address("9000")};
+    Rig rig(specs({x1}));
+    rig.engine.start();
+    all_ready(rig.world);
+    ProgramSpec moved = x1;
+    moved.serve->group = "x";
+    rig.reload(specs({moved}));
+    rig.world.advance_seconds(11);  // killed now; started in block x by the next sync
+    all_ready(rig.world);
+    const Slot* slot = rig.engine.slot("x-1");
+    BOOST_REQUIRE(slot != nullptr);
+    BOOST_TEST(slot->group == "x");
+    BOOST_TEST(rig.world.live.size() == 1u);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
