@@ -172,6 +172,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rig.engine.start();
     int steps = 0;
     std::map<std::string, std::size_t> alive_before;
+    check_budget(rig, rig.engine.desired(), alive_before);  // the start's own figures
     while (in.remaining_bytes() > 0 && ++steps < 200 && !rig.world.finished) {
         switch (in.ConsumeIntegralInRange(0, 8)) {
             case 0:
