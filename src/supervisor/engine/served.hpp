@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,13 +48,15 @@ struct Slot {
     std::unique_ptr<Timer> restart_timer;
     std::optional<std::string> recycle;     ///< why its serving one must be replaced
     std::optional<ProgramSpec> failed_spec; ///< the spec of its last candidate that failed
+    mutable const ProgramSpec* want = nullptr;  ///< its desired spec (into the desired set) ...
+    mutable std::uint64_t want_load = 0;        ///< ... as of this config load
 
     bool empty() const { return !serving && !candidate && retiring.empty(); }
 };
 
 /// One program block's rollout state.
 struct Group {
-    std::set<std::string> slots;  ///< the ids of its slots
+    std::map<std::string, Slot*> slots;  ///< its slots by id (owned by the engine's map)
     std::int64_t failures = 0;    ///< consecutive candidates that did not become ready
     std::unique_ptr<Timer> retry_timer;  ///< armed: a failure's back-off runs, nothing starts
     bool blocked = false;         ///< a listen address failed: nothing starts before the next sync

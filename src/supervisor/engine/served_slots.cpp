@@ -32,9 +32,15 @@ std::int64_t instance_number(const Slot& slot) {
 }  // namespace
 
 const ProgramSpec* Supervisor::served_desired(const Slot& slot) const {
-    auto it = desired_.find(slot.id);
-    if (it == desired_.end() || !is_served(it->second) || it->second.serve->group != slot.group) return nullptr;
-    return &it->second;
+    // Looked up once per config load: the desired set does not change between loads,
+    // and a block is decided again at every event of any of its instances.
+    if (slot.want_load != loads_) {
+        auto it = desired_.find(slot.id);
+        const bool ours = it != desired_.end() && is_served(it->second) && it->second.serve->group == slot.group;
+        slot.want = ours ? &it->second : nullptr;
+        slot.want_load = loads_;
+    }
+    return slot.want;
 }
 
 bool Supervisor::stale(const Generation& gen, const ProgramSpec* want) const {
@@ -53,7 +59,7 @@ void Supervisor::start_slot(const std::string& id, const ProgramSpec& spec) {
     slot = std::make_unique<Slot>();
     slot->id = id;
     slot->group = spec.serve->group;
-    groups_[slot->group].slots.insert(id);  // decided, with its block, at the end of the sync
+    groups_[slot->group].slots.emplace(id, slot.get());  // decided, with its block, at the end of the sync
 }
 
 void Supervisor::request_replan(const std::string& group) {
@@ -77,9 +83,11 @@ void Supervisor::replan(const std::string& name) {
     Group& group = found->second;
     std::vector<Slot*> slots;
     std::vector<SlotView> views;
+    slots.reserve(group.slots.size());
+    views.reserve(group.slots.size());
     std::int64_t surge = 0;
-    for (const std::string& id : group.slots) {
-        Slot& slot = *served_.at(id);
+    for (const auto& [id, member] : group.slots) {
+        Slot& slot = *member;
         const ProgramSpec* want = served_desired(slot);
         SlotView v;
         v.desired = want != nullptr;
@@ -486,8 +494,8 @@ void Supervisor::sync_served(const std::vector<std::string>& starts) {
     }
     // A spec that differs from the one that last failed ends the back-off (a new deploy).
     for (auto& [name, group] : groups_) {
-        for (const std::string& id : group.slots) {
-            const Slot& slot = *served_.at(id);
+        for (const auto& [id, member] : group.slots) {
+            const Slot& slot = *member;
             const ProgramSpec* want = served_desired(slot);
             if (slot.failed_spec && want != nullptr && *slot.failed_spec != *want) {
                 group.failures = 0;
