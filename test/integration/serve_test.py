@@ -3,7 +3,8 @@
 
 usage: serve_test.py ANGEL TEST
        (TEST: basic | rollout | broken | ready-timeout | fd-ready | unix | ipv6-and-two | stopping |
-        bind-failure | bad-config | maxage | privileged-port)
+        bind-failure | bad-config | maxage | privileged-port | notify-flood | unix-missing-dir |
+        unix-denied-after-switch)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -636,9 +637,102 @@ def privileged_port(binary, work):
         angel.close()
 
 
+def notify_flood(binary, work):
+    """A program that floods its notify socket with garbage and one repeated STATUS for 3 s,
+    then says READY=1: angel keeps supervising meanwhile (a ticker beside it keeps being
+    restarted), logs the repeated STATUS once, and sees the READY=1 after the flood."""
+    flood = os.path.join(work, "flood.py")
+    write(flood, "import os, socket, time\n"
+                 "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+                 "path = os.environ['NOTIFY_SOCKET']\n"
+                 "end = time.monotonic() + 3\n"
+                 "while time.monotonic() < end:\n"
+                 "    for m in (b'\\x00garbage\\nNOPE=1', b'STATUS=busy', b'X' * 4000):\n"
+                 "        try:\n"
+                 "            s.sendto(m, path)\n"
+                 "        except OSError:\n"
+                 "            pass\n"
+                 "s.sendto(b'READY=1', path)\n"
+                 "time.sleep(100)\n")
+    write(os.path.join(work, "tick.sh"), "#!/bin/sh\necho tick\n", 0o755)
+    conf = (f'web {{\n  exec = "{PYTHON} {flood}"\n  ready = "notify"\n  readytimeout = 30\n'
+            f'  env {{\n    PYTHONCOERCECLOCALE = "0"\n  }}\n}}\n'
+            'ticker {\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = 0.3\n}\n')
+    a = Angel(binary, work, conf)
+    ticks = os.path.join(work, "ticks.log")
+
+    def tick_count():
+        try:
+            with open(ticks) as f:
+                return f.read().count("tick")
+        except FileNotFoundError:
+            return 0
+    try:
+        a.wait("{- program: web -} RUNNING", 15)
+        before = tick_count()
+        t0 = time.monotonic()
+        a.wait("{- program: web -} READY", 30)
+        during = tick_count() - before
+        # 3 s of flood at one restart per 0.3 s: the loop kept going (wide margin: 3 of ~10).
+        assert during >= 3, f"only {during} restarts of the ticker during {time.monotonic() - t0:.1f} s of flood"
+        statuses = [m for m in a.messages() if m.startswith("{- program: web -} STATUS:")]
+        assert statuses == ["{- program: web -} STATUS: busy"], statuses
+        a.stop()
+    finally:
+        a.close()
+
+
+def unix_missing_dir(binary, work):
+    """A unix path in a directory that does not exist: one bind error, nothing started; once the
+    directory exists, the next sync binds it and the program serves."""
+    path = os.path.join(work, "later", "web.sock")
+    a = Angel(binary, work, program(1, "--ready", "notify", listen=path, ready='"notify"'))
+    try:
+        a.wait(f'{{process-monitor}} Cannot listen: "{path}": bind: No such file or directory', 15)
+        time.sleep(2)
+        assert a.find("{- program: web -} RUNNING") is None and a.children() == []
+        os.mkdir(os.path.join(work, "later"))
+        a.wait("{- program: web -} READY", 30)  # the 10-second sync tries again
+        assert who(path)["version"] == "1"
+        a.stop()
+    finally:
+        a.close()
+
+
+def unix_denied_after_switch(binary, work):
+    """-u nobody: an address a HUP adds is bound as nobody; in a directory nobody may not write,
+    that is one clear bind error, and the program already running goes on."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        print("skipped: no user nobody")
+        return SKIP
+    os.chmod(work, 0o755)
+    closed = os.path.join(work, "closed")
+    os.mkdir(closed, 0o755)  # root's: nobody cannot create a socket there
+    path = os.path.join(closed, "web.sock")
+    a = Angel(binary, work, 'napper {\n  exec = "sleep 100"\n}\n', args=("-u", "nobody"))
+    try:
+        a.wait("{- program: napper -} RUNNING", 15)
+        napper = a.children("sleep")
+        a.hup('napper {\n  exec = "sleep 100"\n}\n' +
+              f'web {{\n  exec = "/bin/sleep 100"\n  listen = "{path}"\n}}\n')
+        a.wait(f'{{process-monitor}} Cannot listen: "{path}": bind: Permission denied', 15)
+        assert not os.path.exists(path)
+        assert a.children("sleep") == napper, "the running program was touched"
+        a.stop()
+    finally:
+        a.close()
+
+
 TESTS = {"basic": basic, "rollout": rollout, "broken": broken, "ready-timeout": ready_timeout, "fd-ready": fd_ready,
          "unix": unix, "ipv6-and-two": ipv6_and_two, "stopping": stopping, "bind-failure": bind_failure,
-         "bad-config": bad_config, "maxage": maxage, "privileged-port": privileged_port}
+         "bad-config": bad_config, "maxage": maxage, "privileged-port": privileged_port,
+         "notify-flood": notify_flood, "unix-missing-dir": unix_missing_dir,
+         "unix-denied-after-switch": unix_denied_after_switch}
 
 
 def main():

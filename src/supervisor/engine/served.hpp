@@ -26,6 +26,7 @@ struct Generation {
     pid_t logger_pid = 0;        ///< 0 if none or reaped
     Clock::time_point started{};
     bool ready = false;
+    std::string status;                   ///< its last STATUS=, logged when it changes
     std::unique_ptr<Watch> channel;       ///< notify socket or readiness pipe
     std::unique_ptr<Timer> ready_timer;   ///< `ready = N` seconds
     std::unique_ptr<Timer> timeout_timer; ///< readytimeout

@@ -394,7 +394,11 @@ void Supervisor::on_ready_message(const std::string& id, std::uint64_t number, R
             if (gen == slot.serving.get()) request_recycle(slot, "asked with STOPPING=1");
             return;
         case ReadyMessage::Kind::status:
-            fx_.log(Level::v2, program_context(id), std::string(msg::status) + m.text);
+            // A changed status only: an instance repeating itself does not flood the log.
+            if (m.text != gen->status) {
+                fx_.log(Level::v2, program_context(id), std::string(msg::status) + m.text);
+                gen->status = std::move(m.text);
+            }
             return;
     }
 }

@@ -42,10 +42,13 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
         unlink_path.clear();
     }
 
-    /// Reads what is there; false when the watch is over.
+    /// Reads what is there, at most kReadsPerWakeup times (a child that floods its channel
+    /// must not hold the loop: the wait is already armed for the rest); false when the
+    /// watch is over.
     bool drain() {
+        constexpr int kReadsPerWakeup = 64;
         std::array<char, 4096> buffer{};
-        while (alive) {
+        for (int reads = 0; alive && reads < kReadsPerWakeup; ++reads) {
             const ssize_t n = kind == Kind::pipe ? ::read(descriptor.native_handle(), buffer.data(), buffer.size())
                                                  : ::recv(descriptor.native_handle(), buffer.data(), buffer.size(), 0);
             if (n < 0) {
@@ -60,7 +63,7 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
             }
             deliver_datagram(data);
         }
-        return false;
+        return alive;
     }
 
     bool deliver_last(ReadyMessage::Kind k) {
