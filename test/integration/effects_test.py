@@ -3,7 +3,7 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes)
+        out-of-processes | killgroup | maxdelay)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -325,12 +325,77 @@ def out_of_processes(angel):
         assert status == 0, f"exit status {status}"
 
 
+def killgroup(angel):
+    """killgroup = on: a shell wrapper's children (a grandchild of angel, in the wrapper's
+    process group) get the TERM too when the program is stopped; without it, only the pid."""
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "wrapper.sh"), "#!/bin/sh\nsleep 171 &\necho $! > grandchild.pid\nexec sleep 172\n", 0o755)
+        for group, survives in ((True, False), (False, True)):
+            key = "  killgroup = on\n" if group else ""
+            write(os.path.join(work, "angel.conf"), f'w {{\n  exec = "./wrapper.sh"\n{key}}}\n')
+            pidfile = os.path.join(work, "grandchild.pid")
+            if os.path.exists(pidfile):
+                os.unlink(pidfile)
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+            try:
+                wait_for(lambda: os.path.exists(pidfile) and open(pidfile).read().strip(), 15, "the grandchild")
+                grandchild = int(open(pidfile).read())
+                stop_cleanly(proc)
+
+                def alive():
+                    try:
+                        with open(f"/proc/{grandchild}/stat") as f:
+                            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+                    except FileNotFoundError:
+                        return False
+                if survives:
+                    time.sleep(2)
+                    assert alive(), "without killgroup the grandchild should be left alone"
+                else:
+                    wait_for(lambda: not alive(), 10, "the grandchild to die with its group")
+            finally:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+    return 0
+
+
+def maxdelay(angel):
+    """maxdelay = 4 with delay = 1: a program that dies at once restarts after 1, 2, 4, 4
+    seconds (read from the log's timestamps, with a second of margin each way)."""
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "angel.conf"), 'crash {\n  exec = "/bin/false"\n  delay = 1\n  maxdelay = 4\n}\n')
+        log = os.path.join(work, "angel.log")
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=out, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            def starts():
+                with open(log) as f:
+                    return [line for line in f if line.endswith("{- program: crash -} RUNNING\n")]
+            wait_for(lambda: len(starts()) >= 5, 30, "five starts")
+            stop_cleanly(proc)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        stamps = [time.mktime(time.strptime(line[1:20], "%Y/%m/%d %H:%M:%S")) for line in starts()[:5]]
+        gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+        for gap, wanted in zip(gaps, (1, 2, 4, 4)):
+            assert wanted - 1 <= gap <= wanted + 1, f"gaps {gaps}, wanted about 1, 2, 4, 4"
+    return 0
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
         result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
                   "pid-one": pid_one, "full-stdout": full_stdout,
-                  "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes}[test](angel)
+                  "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
+                  "killgroup": killgroup, "maxdelay": maxdelay}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1

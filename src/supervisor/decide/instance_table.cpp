@@ -94,7 +94,9 @@ Transition exited(State, const Facts& f) {
         return t;
     }
     log(t, msg::waiting);
-    const std::int64_t delay = f.started_with != nullptr ? delay_seconds(*f.started_with) : kDefaultDelay;
+    const std::int64_t delay = f.wait ? *f.wait
+                               : f.started_with != nullptr ? delay_seconds(*f.started_with)
+                                                           : kDefaultDelay;
     t.actions.push(InstanceAction{Kind::arm_delay, Level::v2, {}, {}, delay});
     t.next = State::waiting;
     return t;

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "supervisor/decide/actions.hpp"
@@ -57,6 +58,7 @@ struct InstanceFacts {
     const ProgramSpec* desired = nullptr;       ///< desired spec for the id now; null = not desired
     std::string_view text;                      ///< spawn_failed, pidfile_failed: the error text;
                                                 ///< stop_done: the text remembered at pidfile_failed
+    std::optional<std::int64_t> wait;           ///< exited: the back-off's wait (maxdelay), else `delay`
 };
 
 enum class InstanceActionKind : std::uint8_t {

@@ -16,6 +16,7 @@ StopTarget stop_target(const RunningEntry& entry) {
         target.has_logger = entry.started_with->logger.has_value();
         target.termgrace = entry.started_with->termgrace;
         target.pidfile = entry.started_with->pidfile;
+        target.group = entry.started_with->killgroup;
     }
     return target;
 }

@@ -35,6 +35,7 @@ struct StopTarget {
     bool has_logger = false;                 ///< the started-with spec has a logger
     std::optional<std::int64_t> termgrace;   ///< of the started-with spec
     std::optional<std::string> pidfile;      ///< of the started-with spec, removed after the kills
+    bool group = false;                      ///< killgroup: the program's signals go to its group
 };
 
 enum class DecisionKind {

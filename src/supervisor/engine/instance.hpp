@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "supervisor/decide/instance_table.hpp"
@@ -26,6 +27,9 @@ struct Instance {
     std::unique_ptr<Timer> delay_timer;  ///< WAITING -> RESTART
     std::unique_ptr<StopRun> own_stop;   ///< failing: the kill of its own child
     std::string error_text;              ///< failing: reported once the kill is over
+    Clock::time_point started_at{};      ///< its current child's spawn (maxdelay)
+    std::int64_t quick_failures = 0;     ///< maxdelay: consecutive short runs
+    std::optional<std::int64_t> wait;    ///< maxdelay: the wait its exit computed
 };
 
 }  // namespace angel

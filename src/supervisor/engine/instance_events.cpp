@@ -1,6 +1,7 @@
 // The instance table, carried out: facts in, actions out, one event at a time.
 #include <variant>
 
+#include "supervisor/decide/backoff.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
 #include "supervisor/spec/show_env.hpp"
@@ -19,7 +20,8 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
         const InstanceFacts facts{self->id, &self->spec, has_desired ? &wanted->second : nullptr,
                                   current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
-                                                                            : std::string_view(current.text)};
+                                                                            : std::string_view(current.text),
+                                  current.event == InstanceEvent::exited ? self->wait : std::nullopt};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             ++impossible_events_;  // a bug: counted (tests check it stays 0), never acted on
@@ -88,6 +90,7 @@ Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
     if (auto* error = std::get_if<std::string>(&launched.program)) return {InstanceEvent::spawn_failed, *error};
     inst.pid = std::get<pid_t>(launched.program);
     inst.generation = generation;
+    inst.started_at = fx_.now();
     children_[inst.pid] = ChildRef{ChildRef::Role::program, inst.id, generation};
     if (spec.pidfile) {
         if (auto error = fx_.write_pidfile(*spec.pidfile, inst.pid)) return {InstanceEvent::pidfile_failed, *error};
@@ -97,7 +100,8 @@ Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
 
 bool Supervisor::start_own_stop(Instance& inst) {
     // The pidfile was never written, so the kill does not remove it.
-    const StopTarget target{inst.pid, inst.logger_pid, inst.spec.logger.has_value(), inst.spec.termgrace, std::nullopt};
+    const StopTarget target{inst.pid, inst.logger_pid, inst.spec.logger.has_value(), inst.spec.termgrace, std::nullopt,
+                            inst.spec.killgroup};
     inst.own_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
         if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
     });
@@ -135,6 +139,12 @@ void Supervisor::on_child_exit(pid_t pid) {
         // A past generation's child (its instance ended, failed or restarted since).
         if (inst == nullptr || inst->generation != child.generation || inst->pid != pid) return;
         inst->pid = 0;
+        if (inst->spec.maxdelay) {
+            const auto ran = std::chrono::duration_cast<std::chrono::seconds>(fx_.now() - inst->started_at).count();
+            const Backoff b = restart_backoff(inst->spec, ran, inst->quick_failures);
+            inst->quick_failures = b.quick_failures;
+            inst->wait = b.wait;
+        }
         dispatch(*inst, InstanceEvent::exited);
     });
 }

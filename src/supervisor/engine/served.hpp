@@ -49,6 +49,7 @@ struct Slot {
     std::unique_ptr<Timer> restart_timer;
     std::optional<std::string> recycle;     ///< why its serving one must be replaced
     std::optional<ProgramSpec> failed_spec; ///< the spec of its last candidate that failed
+    std::int64_t quick_failures = 0;        ///< maxdelay: consecutive short runs
     mutable const ProgramSpec* want = nullptr;  ///< its desired spec (into the desired set) ...
     mutable std::uint64_t want_load = 0;        ///< ... as of this config load
 

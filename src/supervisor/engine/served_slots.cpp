@@ -5,6 +5,7 @@
 #include <cmath>
 #include <signal.h>
 
+#include "supervisor/decide/backoff.hpp"
 #include "supervisor/decide/rollout.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
@@ -338,7 +339,8 @@ void Supervisor::retire(Slot& slot, std::unique_ptr<Generation> gen) {
     gen->timeout_timer.reset();
     gen->age_timer.reset();
     gen->channel.reset();
-    const StopTarget target{gen->pid, gen->logger_pid, gen->spec.logger.has_value(), gen->spec.termgrace, std::nullopt};
+    const StopTarget target{gen->pid,       gen->logger_pid, gen->spec.logger.has_value(), gen->spec.termgrace,
+                            std::nullopt,   gen->spec.killgroup};
     gen->stop = std::make_unique<StopRun>(*this, slot.id, target, [this, id = slot.id, number = gen->number] {
         // Called only after a grace period, never from begin().
         --served_graces_;
@@ -436,6 +438,7 @@ void Supervisor::served_child_exit(Slot& slot, const ChildRef& child, pid_t pid)
         std::unique_ptr<Generation> gen = std::move(slot.serving);
         gen->pid = 0;
         std::optional<std::string> pidfile = gen->spec.pidfile;
+        const Clock::time_point started = gen->started;
         if (gen->logger_pid > 0) {
             gen->age_timer.reset();
             gen->channel.reset();
@@ -460,7 +463,15 @@ void Supervisor::served_child_exit(Slot& slot, const ChildRef& child, pid_t pid)
                     });
                 });
             }
-            slot.restart_timer->arm(capped_seconds(delay_seconds(*served_desired(slot))));
+            const ProgramSpec& want = *served_desired(slot);
+            std::int64_t wait = delay_seconds(want);
+            if (want.maxdelay) {
+                const auto ran = std::chrono::duration_cast<std::chrono::seconds>(fx_.now() - started).count();
+                const Backoff b = restart_backoff(want, ran, slot.quick_failures);
+                slot.quick_failures = b.quick_failures;
+                wait = b.wait;
+            }
+            slot.restart_timer->arm(capped_seconds(wait));
         }
         return request_replan(group);
     }

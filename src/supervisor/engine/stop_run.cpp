@@ -32,13 +32,13 @@ void StopRun::on_event(StopEvent event) {
                 owner_.fx_.log(Level::v2, msg::ctx_killer, a.line);
                 break;
             case StopActionKind::term_program:
-                owner_.stop_signal(id_, target_.pid, SIGTERM);
+                owner_.stop_signal(id_, target_.pid, SIGTERM, target_.group);
                 break;
             case StopActionKind::term_logger:
                 owner_.stop_signal(id_, target_.logger_pid, SIGTERM);
                 break;
             case StopActionKind::kill_program:
-                owner_.stop_signal(id_, target_.pid, SIGKILL);
+                owner_.stop_signal(id_, target_.pid, SIGKILL, target_.group);
                 owner_.stop_hard_killed(id_, target_.pid);
                 break;
             case StopActionKind::kill_logger:

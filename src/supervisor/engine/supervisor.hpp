@@ -83,7 +83,7 @@ private:
     void advance_sync();
     void end_sync();
     Instance* find(const std::string& id);
-    void stop_signal(const std::string& id, pid_t pid, int sig);
+    void stop_signal(const std::string& id, pid_t pid, int sig, bool group = false);
     void stop_hard_killed(const std::string& id, pid_t pid);
 
     // instance_events.cpp: the instance table, carried out.

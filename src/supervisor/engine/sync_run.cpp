@@ -91,11 +91,18 @@ void Supervisor::end_sync() {
     finish_work();
 }
 
-void Supervisor::stop_signal(const std::string& id, pid_t pid, int sig) {
+void Supervisor::stop_signal(const std::string& id, pid_t pid, int sig, bool group) {
+    if (pid <= 0) return;
+    if (group) {
+        // killgroup: the whole group, even once its leader is reaped (what a wrapper left
+        // behind is the point). Safe: a group id is not reused while the group has a member.
+        fx_.signal(-pid, sig);
+        return;
+    }
     // Only an unreaped child of this program (or its logger): once reaped, the pid
     // may already belong to another child of ours.
     auto child = children_.find(pid);
-    if (pid > 0 && child != children_.end() && child->second.id == id) fx_.signal(pid, sig);
+    if (child != children_.end() && child->second.id == id) fx_.signal(pid, sig);
 }
 
 void Supervisor::stop_hard_killed(const std::string& id, pid_t pid) {

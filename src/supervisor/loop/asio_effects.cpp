@@ -102,6 +102,7 @@ Launched AsioEffects::launch(const Launch& launch) {
         }
     }
     SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt};
+    request.own_process_group = spec.killgroup;
     Fd ready_write;  // the child's end of a readiness pipe: closed here once it has it
     std::unique_ptr<Watch> channel;
     if (launch.serve != nullptr) {

@@ -38,6 +38,7 @@ struct ChildJob {
     char* const* envp;
     const std::vector<int>* reset;       ///< signals to put back to SIG_DFL
     char* own_pid_value;                 ///< room for the child's pid in decimal, or null
+    bool own_process_group;              ///< setpgid(0, 0) first
     // Written by the child before it _exits; read by angel once the clone returns.
     ChildStep failed_step = ChildStep::none;
     int failed_errno = 0;
@@ -108,6 +109,9 @@ ANGEL_CHILD_CODE int move_descriptors(const std::vector<FdMove>& moves, int* scr
 /// then exec each candidate in turn. Async-signal-safe only.
 ANGEL_CHILD_CODE int run_child(void* arg) {
     ChildJob& job = *static_cast<ChildJob*>(arg);
+    // Before angel resumes (CLONE_VFORK waits for the exec), so a signal to the group
+    // can never miss it.
+    if (job.own_process_group) ::setpgid(0, 0);
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     for (int sig : *job.reset) ::sigaction(sig, &dfl, nullptr);
@@ -203,7 +207,8 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
                  argv.data(),
                  req.env ? envp.data() : environ,
                  &*signals_to_reset(),
-                 own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21};
+                 own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21,
+                 req.own_process_group};
 
     // Block signals so that no handler of angel's runs in the child (in angel's own
     // memory) before it has put the dispositions back.

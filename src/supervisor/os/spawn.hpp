@@ -30,6 +30,9 @@ struct SpawnRequest {
     /// An entry of `env` of the form "NAME=" whose value only the child knows: its
     /// own pid, written in decimal by the child before exec (e.g. LISTEN_PID).
     std::optional<std::size_t> own_pid_env;
+    /// The child leads a process group of its own (setpgid before exec), so that a
+    /// signal to the group reaches what it starts too.
+    bool own_process_group = false;
 };
 
 /// The reference's createProcess error text, without the `<PROG>: ` prefix, e.g.

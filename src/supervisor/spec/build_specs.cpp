@@ -51,6 +51,7 @@ std::optional<SpecError> validate(const ProgramDrafts& drafts) {
 /// The serve keys, checked after everything the original checks (it ignores them).
 std::optional<SpecError> build_serves(ProgramDrafts& drafts) {
     for (auto& [id, draft] : drafts) {
+        if (auto error = apply_operate_keys(id, draft.operate_keys, draft.spec)) return SpecError{std::move(*error)};
         if (draft.serve_keys.empty()) continue;
         auto serve = build_serve(id, draft.group.value_or(id), draft.serve_keys);
         if (auto* error = std::get_if<std::string>(&serve)) return SpecError{std::move(*error)};

@@ -50,6 +50,8 @@ void apply_key(ProgramDraft& draft, const std::string& local, const Value& value
         draft.env.insert_or_assign(local.substr(kEnvPrefix.size()), value.as_string());
     } else if (is_serve_key(local)) {
         draft.serve_keys.insert_or_assign(local, value);
+    } else if (is_operate_key(local)) {
+        draft.operate_keys.insert_or_assign(local, value);
     } else if (local == kGroupKey && value.is_string()) {
         draft.group = std::string(value.as_string());
     } else if (local == "termgrace") {

@@ -23,6 +23,7 @@ struct ProgramDraft {
     std::optional<std::string> exec;             ///< absent -> validation error
     std::map<std::string, std::string> env;      ///< NAME -> VALUE
     ServeKeys serve_keys;                        ///< listen, ready, ...: checked last
+    ServeKeys operate_keys;                      ///< killgroup, maxdelay: checked last
     std::optional<std::string> group;            ///< the block it came from, with count
 };
 

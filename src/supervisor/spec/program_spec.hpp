@@ -34,6 +34,8 @@ struct ProgramSpec {
     std::vector<EnvEntry> env;               ///< child's whole environment, in the logged order
     std::optional<std::int64_t> termgrace;   ///< grace seconds; nullopt = plain TERM, no wait
     std::optional<ServeSpec> serve;          ///< the opt-in serve keys; nullopt: none (the original)
+    bool killgroup = false;                  ///< opt-in: own process group, signals to the group
+    std::optional<std::int64_t> maxdelay;    ///< opt-in: crash-loop back-off up to this many seconds
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };

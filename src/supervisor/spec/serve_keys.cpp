@@ -14,6 +14,7 @@ using configurator::Value;
 
 constexpr std::array<std::string_view, 7> kServeKeys = {"listen", "socketmode", "ready", "readytimeout",
                                                         "surge",  "maxage",     "maxrss"};
+constexpr std::array<std::string_view, 2> kOperateKeys = {"killgroup", "maxdelay"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
     std::string text = id;
@@ -101,6 +102,26 @@ bool is_serve_key(std::string_view local) {
         if (key == local) return true;
     }
     return false;
+}
+
+bool is_operate_key(std::string_view local) {
+    for (std::string_view key : kOperateKeys) {
+        if (key == local) return true;
+    }
+    return false;
+}
+
+std::optional<std::string> apply_operate_keys(const std::string& id, const ServeKeys& keys, ProgramSpec& spec) {
+    if (auto it = keys.find("killgroup"); it != keys.end()) {
+        if (!it->second.is_bool()) return error_of(id, "killgroup", "must be on or off");
+        spec.killgroup = it->second.as_bool();
+    }
+    if (auto it = keys.find("maxdelay"); it != keys.end()) {
+        auto n = whole_number(id, "maxdelay", it->second, 1);
+        if (auto* e = std::get_if<std::string>(&n)) return std::move(*e);
+        spec.maxdelay = std::get<std::int64_t>(n);
+    }
+    return std::nullopt;
 }
 
 std::variant<ServeSpec, std::string> build_serve(const std::string& id, const std::string& group,

@@ -21,6 +21,12 @@ bool is_serve_key(std::string_view local);
 /// The serve keys of one program, as written.
 using ServeKeys = std::map<std::string, configurator::Value, std::less<>>;
 
+/// Whether a program's local key is one of the opt-in operating keys (killgroup, maxdelay).
+bool is_operate_key(std::string_view local);
+
+/// Checks and applies the operating keys of program `id`; the one-line error text.
+std::optional<std::string> apply_operate_keys(const std::string& id, const ServeKeys& keys, ProgramSpec& spec);
+
 /// The ServeSpec of program `id` (of block `group`), or the one-line error text.
 std::variant<ServeSpec, std::string> build_serve(const std::string& id, const std::string& group,
                                                  const ServeKeys& keys);

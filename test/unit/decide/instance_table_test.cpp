@@ -53,7 +53,7 @@ struct World {
         spec.delay = 3;
         spec.pidfile = "w.pid";
     }
-    InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom"}; }
+    InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom", std::nullopt}; }
 };
 
 constexpr std::array kStates = {S::absent, S::starting, S::running, S::killed, S::failing, S::waiting};
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(exit_without_pidfile_or_delay_waits_the_default_5_seconds) 
     ProgramSpec spec;
     spec.id = "w";
     spec.exec = "true";
-    const InstanceFacts facts{"w", &spec, &spec, {}};
+    const InstanceFacts facts{"w", &spec, &spec, {}, std::nullopt};
     BOOST_TEST(render(step(S::running, E::exited, facts)) == "waiting: log:ENDED log:WAITING arm_delay:5");
 }
 
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(the_delay_is_the_started_with_one_not_the_desired_one) {
     World w;
     ProgramSpec newer = w.spec;
     newer.delay = 60;
-    const InstanceFacts facts{"w", &w.spec, &newer, {}};
+    const InstanceFacts facts{"w", &w.spec, &newer, {}, std::nullopt};
     BOOST_TEST(render(step(S::running, E::exited, facts)) ==
                "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
 }

@@ -157,6 +157,13 @@ public:
 
     void signal(pid_t pid, int sig) override {
         signals_sent.push_back({pid, sig});
+        if (pid < 0) {  // a process group: its leader, if still alive (no other members here)
+            if (auto p = live.find(-pid); p != live.end()) {
+                p->second.signals.push_back(sig);
+                if (sig == SIGKILL || (sig == SIGTERM && !p->second.ignores_term)) exit_now(-pid);
+            }
+            return;
+        }
         auto p = live.find(pid);
         if (p == live.end()) {
             // A zombie takes a signal without effect; a reaped pid may be someone else's.

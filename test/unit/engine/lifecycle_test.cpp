@@ -219,3 +219,47 @@ BOOST_AUTO_TEST_CASE(a_changed_program_restarts_with_its_old_delay_and_new_spec)
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
+
+namespace angel::test {
+
+BOOST_AUTO_TEST_SUITE(operating_keys)
+
+BOOST_AUTO_TEST_CASE(maxdelay_backs_off_a_crash_loop_and_a_long_run_resets_it) {
+    ProgramSpec p = program("p");
+    p.delay = 1;
+    p.maxdelay = 5;
+    Rig rig(specs({p}));
+    rig.engine.start();
+    std::vector<double> starts{0};
+    for (int i = 0; i < 5; ++i) {  // dies at once, five times: waits 1, 2, 4, 5, 5
+        rig.world.exit_now(rig.world.pid_of("p"));
+        const int launches = rig.world.launches;
+        while (rig.world.launches == launches) rig.world.advance_seconds(0.5);
+        starts.push_back(rig.world.seconds());
+    }
+    BOOST_TEST(starts == (std::vector<double>{0, 1, 3, 7, 12, 17}), boost::test_tools::per_element());
+    rig.world.advance_seconds(6);  // a run longer than maxdelay
+    rig.world.exit_now(rig.world.pid_of("p"));
+    const int launches = rig.world.launches;
+    rig.world.advance_seconds(1.1);
+    BOOST_TEST(rig.world.launches == launches + 1);  // back to `delay`
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(killgroup_signals_the_process_group) {
+    ProgramSpec p = program("p");
+    p.killgroup = true;
+    p.termgrace = 2;
+    Rig rig(specs({p}));
+    rig.world.ignore_term_for.insert("sleep");
+    rig.engine.start();
+    const pid_t pid = rig.world.pid_of("p");
+    rig.reload(ProgramSpecs{});
+    rig.world.advance_seconds(3);
+    BOOST_TEST((rig.world.signals_sent == std::vector<std::pair<pid_t, int>>{{-pid, SIGTERM}, {-pid, SIGKILL}}));
+    BOOST_TEST(rig.world.live.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace angel::test

@@ -160,6 +160,18 @@ BOOST_AUTO_TEST_CASE(two_blocks_may_not_share_an_address) {
     BOOST_TEST(specs_of({{"a.exec", str("x")}, {"a.listen", str("80")}, {"a.count", num(3)}}).size() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(operating_keys) {
+    const ProgramSpec spec = specs_of({{"w.exec", str("x")}, {"w.killgroup", boolean(true)}, {"w.maxdelay", num(60)}}).at("w");
+    BOOST_TEST(spec.killgroup);
+    BOOST_TEST(*spec.maxdelay == 60);
+    BOOST_TEST(!is_served(spec));  // not a served program: they work for every program
+    const ProgramSpec plain = specs_of({{"w.exec", str("x")}}).at("w");
+    BOOST_TEST(!plain.killgroup);
+    BOOST_TEST(!plain.maxdelay);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.killgroup", str("yes")}}) == "w: 'killgroup' must be on or off");
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.maxdelay", num(0)}}) == "w: 'maxdelay' must be a number, 1 or more");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel

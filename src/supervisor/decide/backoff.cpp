@@ -1,0 +1,18 @@
+// Crash-loop back-off: doubling from max(delay, 1) up to maxdelay.
+#include "supervisor/decide/backoff.hpp"
+
+#include <algorithm>
+
+namespace angel {
+
+Backoff restart_backoff(const ProgramSpec& spec, std::int64_t ran, std::int64_t quick_failures) {
+    const std::int64_t delay = delay_seconds(spec);
+    if (!spec.maxdelay || ran >= *spec.maxdelay) return Backoff{delay, 0};
+    const std::int64_t limit = *spec.maxdelay;
+    const std::int64_t k = quick_failures + 1;
+    std::int64_t wait = std::max<std::int64_t>(delay, 1);
+    for (std::int64_t i = 1; i < k && wait < limit; ++i) wait *= 2;
+    return Backoff{std::min(std::max(wait, delay), std::max(limit, delay)), k};
+}
+
+}  // namespace angel
