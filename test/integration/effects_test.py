@@ -3,7 +3,7 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes | killgroup | maxdelay)
+        out-of-processes | killgroup | maxdelay | sd-notify)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -389,13 +389,48 @@ def maxdelay(angel):
     return 0
 
 
+def sd_notify(angel):
+    """NOTIFY_SOCKET in angel's environment (systemd Type=notify): READY=1 after the first
+    sync, RELOADING=1 then READY=1 around a HUP, STOPPING=1 at TERM; a logger (which gets
+    angel's environment) does not see NOTIFY_SOCKET."""
+    import socket
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(15)
+        write(os.path.join(work, "logenv.sh"), "#!/bin/sh\nenv > logger.env\nexec cat > /dev/null\n", 0o755)
+        write(os.path.join(work, "angel.conf"), 'p {\n  exec = "sleep 100"\n  logger = "./logenv.sh"\n}\n')
+        env = dict(os.environ, NOTIFY_SOCKET=path)
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True, env=env)
+        try:
+            assert sock.recv(100) == b"READY=1"
+            proc.send_signal(signal.SIGHUP)
+            assert sock.recv(100) == b"RELOADING=1"
+            assert sock.recv(100) == b"READY=1"
+            envfile = os.path.join(work, "logger.env")
+            wait_for(lambda: os.path.exists(envfile) and os.path.getsize(envfile) > 0, 10, "the logger's env")
+            with open(envfile) as f:
+                assert "NOTIFY_SOCKET" not in f.read(), "the logger got NOTIFY_SOCKET"
+            stop_cleanly(proc)
+            assert sock.recv(100) == b"STOPPING=1"
+        finally:
+            sock.close()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return 0
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
         result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
-                  "killgroup": killgroup, "maxdelay": maxdelay}[test](angel)
+                  "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1

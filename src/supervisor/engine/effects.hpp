@@ -109,6 +109,10 @@ public:
     virtual void log(Level level, std::string_view context, std::string_view message) = 0;
     virtual void report_error(std::string_view text) = 0;
 
+    /// Tells the service manager (systemd's NOTIFY_SOCKET, if angel was given one) a
+    /// state: READY=1, RELOADING=1, STOPPING=1. Never blocks; nothing without a socket.
+    virtual void notify(std::string_view state) = 0;
+
     /// The final sync is over: end the loop without waiting for children (D4).
     virtual void finish() = 0;
 };

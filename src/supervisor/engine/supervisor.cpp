@@ -31,6 +31,7 @@ void Supervisor::on_shutdown_signal() {
     guarded([this] {
         if (!scheduler_.request_shutdown()) return;
         fx_.log(Level::v2, msg::ctx_main, msg::shutdown_received);
+        fx_.notify("STOPPING=1");
         fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
         desired_.clear();
         ++loads_;
@@ -142,6 +143,7 @@ void Supervisor::begin_work(Work work) {
             return load_and_sync();
         case Work::reload:
             fx_.log(Level::v2, msg::ctx_config, msg::hup_caught);
+            fx_.notify("RELOADING=1");
             return load_and_sync();
         case Work::tick:
         case Work::shutdown:
@@ -166,9 +168,11 @@ void Supervisor::finish_work() {
         case Work::tick:
             if (!scheduler_.shutdown_requested()) arm_poll();  // measured from the end of the sync
             break;
-        case Work::none:
         case Work::first_load:
         case Work::reload:
+            fx_.notify("READY=1");  // systemd Type=notify: started, or reloaded
+            break;
+        case Work::none:
             break;
     }
     pump();

@@ -235,4 +235,6 @@ void AsioEffects::report_error(std::string_view text) { angel::report_error(text
 
 void AsioEffects::finish() { io_.stop(); }
 
+void AsioEffects::notify(std::string_view state) { service_notifier_.send(state); }
+
 }  // namespace angel

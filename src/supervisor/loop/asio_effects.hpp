@@ -38,6 +38,7 @@ public:
     void log(Level level, std::string_view context, std::string_view message) override;
     void report_error(std::string_view text) override;
     void finish() override;
+    void notify(std::string_view state) override;
 
     /// Binds the listen addresses of `specs` now (before angel gives up root), so that
     /// a served program can have port 80; a failure is left for the first sync to log.
@@ -63,6 +64,7 @@ private:
     Fd dev_null_;
     std::map<std::string, ListenSocket> listeners_;  ///< by the address as written
     NotifyDirectory notify_directory_;
+    ServiceNotifier service_notifier_;  ///< angel's own NOTIFY_SOCKET (systemd Type=notify)
 };
 
 }  // namespace angel

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -51,6 +52,30 @@ std::variant<Fd, std::string> open_notify_socket(const std::string& path) {
         return path + ": bind: " + std::strerror(errno);
     }
     return fd;
+}
+
+ServiceNotifier::ServiceNotifier() {
+    const char* value = std::getenv("NOTIFY_SOCKET");
+    if (value == nullptr) return;
+    path_ = value;
+    ::unsetenv("NOTIFY_SOCKET");
+    sockaddr_un probe{};
+    if (path_.empty() || path_.size() >= sizeof probe.sun_path || (path_[0] != '/' && path_[0] != '@')) {
+        path_.clear();  // not a unix socket path (vsock and the like are not supported)
+        return;
+    }
+    socket_ = Fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+}
+
+void ServiceNotifier::send(std::string_view state) {
+    if (path_.empty() || socket_.get() < 0) return;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path_.data(), path_.size());
+    if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';  // an abstract socket
+    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path_.size());
+    ::sendto(socket_.get(), state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
+             reinterpret_cast<const sockaddr*>(&addr), length);
 }
 
 void set_nonblocking(int fd) {

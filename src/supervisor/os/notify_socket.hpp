@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "supervisor/os/files.hpp"
@@ -28,6 +29,19 @@ private:
 
 /// A datagram socket bound at `path`, non-blocking and close-on-exec; or the error line.
 std::variant<Fd, std::string> open_notify_socket(const std::string& path);
+
+/// angel's own sd_notify: NOTIFY_SOCKET is taken from the environment when made (and
+/// removed from it, so that loggers, which get angel's environment, do not see it).
+class ServiceNotifier {
+public:
+    ServiceNotifier();
+    /// One datagram; dropped if the socket is full or gone (never blocks).
+    void send(std::string_view state);
+
+private:
+    std::string path_;  ///< empty: not run by a service manager
+    Fd socket_;
+};
 
 /// Makes a descriptor non-blocking (a readiness pipe's read end).
 void set_nonblocking(int fd);

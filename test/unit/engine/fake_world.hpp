@@ -221,6 +221,7 @@ public:
     }
     void report_error(std::string_view text) override { lines.push_back(stamp() + "stderr: " + std::string(text)); }
     void finish() override { finished = true; }
+    void notify(std::string_view state) override { notified.emplace_back(state); }
 
     /// The log from line `from` on, one line each, `T line` with T in seconds.
     std::string log_text(std::size_t from = 0) const {
@@ -241,6 +242,7 @@ public:
         ReadySpec ready;
     };
     std::map<pid_t, ServedLaunch> served_launches;
+    std::vector<std::string> notified;              ///< sd_notify states, in order
     std::map<pid_t, std::uint64_t> rss;             ///< resident bytes, by pid
     std::map<std::string, int> listeners;           ///< open listening sockets, by address
     std::map<std::string, unsigned> listener_modes;

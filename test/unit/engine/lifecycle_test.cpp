@@ -260,6 +260,18 @@ BOOST_AUTO_TEST_CASE(killgroup_signals_the_process_group) {
     BOOST_TEST(rig.world.live.empty());
 }
 
+BOOST_AUTO_TEST_CASE(service_manager_notifications) {
+    Rig rig(specs({program("p")}));
+    rig.engine.start();
+    BOOST_TEST(rig.world.notified == (std::vector<std::string>{"READY=1"}), boost::test_tools::per_element());
+    rig.reload(std::string("broken"));  // a failed reload is still a reload that ended
+    rig.reload(specs({program("p"), program("q")}));
+    rig.engine.on_shutdown_signal();
+    BOOST_TEST(rig.world.notified ==
+                   (std::vector<std::string>{"READY=1", "RELOADING=1", "READY=1", "RELOADING=1", "READY=1", "STOPPING=1"}),
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
