@@ -3,7 +3,7 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes | killgroup | maxdelay | sd-notify)
+        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -424,13 +424,59 @@ def sd_notify(angel):
     return 0
 
 
+def own_pidfile(angel):
+    """Top-level pidfile: angel's pid is written at start-up; a second angel with the same
+    pidfile is refused (exit 1, one line); a stale file (a dead pid) is taken over; the file
+    goes at exit."""
+    with tempfile.TemporaryDirectory() as work:
+        pidfile = os.path.join(work, "angel.pid")
+        write(os.path.join(work, "angel.conf"), f'pidfile = "{pidfile}"\np {{\n  exec = "sleep 100"\n}}\n')
+
+        def start():
+            return subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+        first = start()
+        try:
+            wait_for(lambda: os.path.exists(pidfile) and open(pidfile).read().strip() == str(first.pid), 10,
+                     "the first angel's pid in its pidfile")
+            second = start()
+            status = second.wait(timeout=10)
+            err = second.stderr.read().decode()
+            assert status == 1, f"second angel exit {status}"
+            assert err == f"angel: {pidfile}: held by a running angel (pid {first.pid})\n" or \
+                err.endswith(f"{pidfile}: held by a running angel (pid {first.pid})\n"), repr(err)
+            assert open(pidfile).read().strip() == str(first.pid)
+            stop_cleanly(first)
+            assert not os.path.exists(pidfile), "the pidfile outlived angel"
+        finally:
+            try:
+                os.killpg(first.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        # Stale: a pid that is not running.
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        write(pidfile, str(dead.pid))
+        third = start()
+        try:
+            wait_for(lambda: open(pidfile).read().strip() == str(third.pid), 10, "the stale pidfile taken over")
+            stop_cleanly(third)
+        finally:
+            try:
+                os.killpg(third.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return 0
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
         result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
-                  "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify}[test](angel)
+                  "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
+                  "own-pidfile": own_pidfile}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1

@@ -62,6 +62,7 @@ int Daemon::run() {
 bool Daemon::start_up() {
     log(Level::v2, msg::ctx_main, msg::angel_started);
     std::optional<std::string> user = options_.user;
+    std::optional<std::variant<std::string, std::string>> pidfile;
     if (!user) {
         // Without -u the config is read now for its top-level `user`; any error is fatal.
         auto map = read_config_map(options_.config_file);
@@ -70,6 +71,20 @@ bool Daemon::start_up() {
             return false;
         }
         user = top_level_user(std::get<configurator::Map>(map));
+        pidfile = top_level_pidfile(std::get<configurator::Map>(map));
+    } else if (auto map = read_config_map(options_.config_file); auto* m = std::get_if<configurator::Map>(&map)) {
+        pidfile = top_level_pidfile(*m);  // with -u, a config error is the first load's to report
+    }
+    // angel's own pidfile (opt-in), written while angel may still be root (/run).
+    if (pidfile) {
+        if (pidfile->index() == 1) {
+            report_error(std::get<1>(*pidfile));
+            return false;
+        }
+        if (auto error = own_pidfile_.acquire(std::get<0>(*pidfile))) {
+            report_error(*error);
+            return false;
+        }
     }
     if (user) {
         log(Level::v2, msg::ctx_main, std::string(msg::running_as_user) + *user);

@@ -8,6 +8,7 @@
 
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/loop/asio_effects.hpp"
+#include "supervisor/os/own_pidfile.hpp"
 #include "supervisor/text/cli.hpp"
 
 namespace angel {
@@ -32,6 +33,7 @@ private:
     Options options_;
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
     boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
+    OwnPidfile own_pidfile_;  ///< the top-level `pidfile`, if any; removed at exit
     AsioEffects effects_;
     Supervisor supervisor_;
 };

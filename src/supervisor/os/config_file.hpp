@@ -17,6 +17,10 @@ std::variant<configurator::Map, std::string> read_config_map(const std::string& 
 /// The top-level `user` of a config map, when it is a string (spec 2.2).
 std::optional<std::string> top_level_user(const configurator::Map& map);
 
+/// The top-level `pidfile` (angel's own): nullopt when absent; the error line when it
+/// is not a string.
+std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map);
+
 /// The desired program set, or the Config Error text. `~` is looked up in the real
 /// password database. Never throws: memory for an absurd config is an error text,
 /// and the last good set stays.
