@@ -1,0 +1,73 @@
+#!/bin/sh
+# Builds the Debian package (cpack -G DEB), installs it on this machine, checks what it
+# installed and that the installed angel runs, checks the unit (systemd-analyze, where
+# present) and the package (lintian, where present), then purges it again.
+# usage: deb_test.sh BUILD_DIR SOURCE_DIR LINT(0|1)     exit 77: skipped (not root)
+set -eu
+build=$1
+source=$2
+lint=$3
+if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null; then
+    echo "skipped: installing a package needs root and dpkg"
+    exit 77
+fi
+if dpkg-query -W -f='${Status}' angel 2>/dev/null | grep -q "install ok installed"; then
+    echo "skipped: an angel package is already installed here; not replacing it"
+    exit 77
+fi
+work=$(mktemp -d)
+cleanup() {
+    [ -n "${angel_pid:-}" ] && kill -KILL "$angel_pid" 2>/dev/null || true
+    dpkg -P angel >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+(cd "$build" && cpack -G DEB -B "$work/pkg" >/dev/null) || fail "cpack"
+deb=$(ls "$work"/pkg/angel_*.deb)
+dpkg -i "$deb" >/dev/null || fail "dpkg -i"
+
+# What it installed.
+for f in /usr/bin/angel /usr/share/man/man1/angel.1.gz /usr/share/doc/angel/copyright \
+         /usr/share/doc/angel/examples/angel.conf /usr/share/doc/angel/examples/web/server.py \
+         /usr/lib/systemd/system/angel.service /etc/angel/angel.conf; do
+    [ -f "$f" ] || fail "missing $f"
+done
+grep -qx /etc/angel/angel.conf /var/lib/dpkg/info/angel.conffiles || fail "/etc/angel/angel.conf is not a conffile"
+
+# The installed angel: its help is the built one's, and it runs the installed example.
+/usr/bin/angel --help > "$work/help.installed" || fail "angel --help"
+"$build/angel" --help > "$work/help.built"
+cmp -s "$work/help.installed" "$work/help.built" || fail "the installed angel's help differs"
+mkdir "$work/run"
+cp /usr/share/doc/angel/examples/angel.conf "$work/run/"
+(cd "$work/run" && exec /usr/bin/angel angel.conf > angel.log 2>&1) &
+angel_pid=$!
+for _ in $(seq 1 100); do
+    grep -q "{- program: napper -} RUNNING" "$work/run/angel.log" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q "{- program: napper -} RUNNING" "$work/run/angel.log" || fail "the installed angel did not run the example"
+kill -TERM "$angel_pid"
+wait "$angel_pid" || fail "angel's exit status after TERM"
+angel_pid=
+grep -q "That's all folks!" "$work/run/angel.log" || fail "no clean shutdown"
+
+# The unit: systemd's own check (its Documentation= needs `man`, which may be absent).
+if command -v systemd-analyze >/dev/null; then
+    if ! systemd-analyze verify /usr/lib/systemd/system/angel.service > "$work/verify" 2>&1; then
+        if grep -v "man angel(1)" "$work/verify" | grep -q .; then
+            cat "$work/verify"
+            fail "systemd-analyze verify"
+        fi
+    fi
+fi
+# The package: no lintian error or warning.
+if [ "$lint" = 1 ] && command -v lintian >/dev/null; then
+    lintian --tag-display-limit 0 -L ">=warning" "$deb" > "$work/lintian" 2>&1 || true
+    if grep -E "^[EW]: " "$work/lintian"; then
+        fail "lintian"
+    fi
+fi
+echo "PASS deb ($(basename "$deb"))"
