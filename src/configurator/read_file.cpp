@@ -15,16 +15,20 @@ namespace configurator {
 
 std::optional<std::string> open_file(const std::string& path, int& fd, FileIdentity& identity) {
     // Non-blocking like GHC's openFile, so a FIFO without a writer does not hang the
-    // open; reads are made blocking again below.
+    // open. Reads of a regular file are made blocking again; anything else (a FIFO, a
+    // device) stays non-blocking: angel reads its config on its one event loop, and a
+    // writer that never writes must not stop supervision (the read fails instead).
     fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return errors::open_failed(path, errno);
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int err = errno;
         ::close(fd);
         return errors::open_failed(path, err);
+    }
+    if (S_ISREG(st.st_mode)) {
+        const int flags = ::fcntl(fd, F_GETFL);
+        if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     }
     if (S_ISDIR(st.st_mode)) {
         ::close(fd);

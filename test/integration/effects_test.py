@@ -3,7 +3,7 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile)
+        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -469,6 +469,47 @@ def own_pidfile(angel):
     return 0
 
 
+def fifo_config(angel):
+    """The config replaced by a FIFO whose writer never writes: a reload must not hang angel's
+    one event loop. The reload fails with one clear error, the program keeps running and is
+    still restarted, and a reload after the file is back works."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0.5)
+        conf = os.path.join(work, "angel.conf")
+        log = os.path.join(work, "angel.log")
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=out, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        writer = None
+        try:
+            wait_for(lambda: line_count(ticks) >= 2, 15, "the ticker")
+            os.rename(conf, conf + ".good")
+            os.mkfifo(conf)
+            writer = subprocess.Popen(["sh", "-c", "exec sleep 60 > angel.conf"], cwd=work)
+            time.sleep(0.5)  # the writer has the FIFO open
+            proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: "resource exhausted (Resource temporarily unavailable)" in open(log).read(), 10,
+                     "the reload's error")
+            before = line_count(ticks)
+            wait_for(lambda: line_count(ticks) >= before + 3, 15, "restarts after the failed reload")
+            os.unlink(conf)
+            os.rename(conf + ".good", conf)
+            proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: open(log).read().count("HUP caught, reloading config") == 2, 10, "the second reload")
+            time.sleep(1)  # its outcome: nothing to do, and no second error
+            assert open(log).read().count("Skipping reload") == 1, open(log).read()
+            stop_cleanly(proc)
+        finally:
+            if writer is not None:
+                writer.kill()
+                writer.wait()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return 0
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
@@ -476,7 +517,7 @@ def main():
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
                   "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
-                  "own-pidfile": own_pidfile}[test](angel)
+                  "own-pidfile": own_pidfile, "fifo-config": fifo_config}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1
