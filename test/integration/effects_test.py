@@ -3,7 +3,7 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config)
+        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | hup-storm)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -510,6 +510,68 @@ def fifo_config(angel):
     return 0
 
 
+def hup_storm(angel):
+    """1000 HUPs a second for 10 s while the config flips between two versions of 20
+    programs: angel stays up, and after one last config and HUP exactly its 20 programs run
+    (no duplicate, none missing, no zombie). Prints angel's CPU time for the storm."""
+    with tempfile.TemporaryDirectory() as work:
+        conf = os.path.join(work, "angel.conf")
+
+        def config(seconds):
+            text = "".join(f'p{i} {{\n  exec = "sleep {seconds}"\n  delay = 0\n}}\n' for i in range(20))
+            write(conf + ".new", text)
+            os.rename(conf + ".new", conf)
+        config(1000)
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+        def children():
+            found = []
+            for name in os.listdir("/proc"):
+                if not name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{name}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    if int(fields[1]) != proc.pid:
+                        continue
+                    with open(f"/proc/{name}/cmdline", "rb") as f:
+                        found.append((f.read().replace(b"\0", b" ").decode().strip(), fields[0]))
+                except (OSError, ValueError, IndexError):
+                    continue
+            return sorted(found)
+        try:
+            wait_for(lambda: len(children()) == 20, 15, "20 programs")
+            with open(f"/proc/{proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu0 = int(fields[11]) + int(fields[12])
+            start = time.monotonic()
+            sent = 0
+            while time.monotonic() - start < 10:
+                if sent % 500 == 0:
+                    config(1000 + (sent // 500) % 2)
+                proc.send_signal(signal.SIGHUP)
+                sent += 1
+                time.sleep(0.001)
+            config(2000)
+            proc.send_signal(signal.SIGHUP)
+            wanted = [("sleep 2000", "S")] * 20
+            wait_for(lambda: children() == wanted, 60, "exactly the 20 programs of the last config")
+            time.sleep(1)
+            assert children() == wanted, children()
+            with open(f"/proc/{proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12]) - cpu0) / os.sysconf("SC_CLK_TCK")
+            print(f"{sent} HUPs in 10 s; angel's CPU time for the storm and its settling: {cpu:.2f} s")
+            stop_cleanly(proc)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return 0
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
     try:
@@ -517,7 +579,8 @@ def main():
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
                   "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
-                  "own-pidfile": own_pidfile, "fifo-config": fifo_config}[test](angel)
+                  "own-pidfile": own_pidfile, "fifo-config": fifo_config,
+                  "hup-storm": hup_storm}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
         return 1
