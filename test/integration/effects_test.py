@@ -49,6 +49,14 @@ def write_ticker(work, delay):
     return os.path.join(work, "ticks.log")
 
 
+def kill_session(proc):
+    """SIGKILL to angel's whole session: whatever a test left behind goes."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def stop_cleanly(proc):
     """TERM to a live angel: it must exit 0 with nothing on stderr."""
     assert proc.poll() is None, "angel died"
@@ -355,10 +363,7 @@ def killgroup(angel):
                 else:
                     wait_for(lambda: not alive(), 10, "the grandchild to die with its group")
             finally:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                kill_session(proc)
     return 0
 
 
@@ -378,10 +383,7 @@ def maxdelay(angel):
             wait_for(lambda: len(starts()) >= 5, 30, "five starts")
             stop_cleanly(proc)
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc)
         stamps = [time.mktime(time.strptime(line[1:20], "%Y/%m/%d %H:%M:%S")) for line in starts()[:5]]
         gaps = [b - a for a, b in zip(stamps, stamps[1:])]
         for gap, wanted in zip(gaps, (1, 2, 4, 4)):
@@ -417,10 +419,7 @@ def sd_notify(angel):
             assert sock.recv(100) == b"STOPPING=1"
         finally:
             sock.close()
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc)
     return 0
 
 
@@ -449,10 +448,7 @@ def own_pidfile(angel):
             stop_cleanly(first)
             assert not os.path.exists(pidfile), "the pidfile outlived angel"
         finally:
-            try:
-                os.killpg(first.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(first)
         # Stale: a pid that is not running.
         dead = subprocess.Popen(["true"])
         dead.wait()
@@ -462,10 +458,7 @@ def own_pidfile(angel):
             wait_for(lambda: open(pidfile).read().strip() == str(third.pid), 10, "the stale pidfile taken over")
             stop_cleanly(third)
         finally:
-            try:
-                os.killpg(third.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(third)
     return 0
 
 
@@ -503,10 +496,7 @@ def fifo_config(angel):
             if writer is not None:
                 writer.kill()
                 writer.wait()
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc)
     return 0
 
 
@@ -565,10 +555,7 @@ def hup_storm(angel):
             print(f"{sent} HUPs in 10 s; angel's CPU time for the storm and its settling: {cpu:.2f} s")
             stop_cleanly(proc)
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc)
     return 0
 
 
