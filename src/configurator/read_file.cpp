@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "configurator/errors.hpp"
@@ -17,7 +19,8 @@ std::optional<std::string> open_file(const std::string& path, int& fd, FileIdent
     // Non-blocking like GHC's openFile, so a FIFO without a writer does not hang the
     // open. Reads of a regular file are made blocking again; anything else (a FIFO, a
     // device) stays non-blocking: angel reads its config on its one event loop, and a
-    // writer that never writes must not stop supervision (the read fails instead).
+    // writer that never writes must not stop supervision. read_opened_file waits for
+    // such a writer at most kMaxSilenceMs in all, so `angel <(generate-config)` works.
     fd = ::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return errors::open_failed(path, errno);
     struct stat st {};
@@ -38,6 +41,20 @@ std::optional<std::string> open_file(const std::string& path, int& fd, FileIdent
     return std::nullopt;
 }
 
+namespace {
+
+// Bounds the whole wait for a pipe's writer: long enough for a generator that is
+// starting up, short enough that a silent writer costs supervision one second.
+constexpr long kMaxSilenceMs = 1000;
+
+long monotonic_ms() {
+    timespec now {};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+}  // namespace
+
 std::optional<std::string> read_opened_file(const std::string& path, int fd, TextBuffer& text) {
     struct stat st {};
     std::size_t capacity = 1 << 16;
@@ -45,6 +62,7 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, Tex
         capacity = static_cast<std::size_t>(st.st_size) + 1;  // +1: see EOF in one read
     }
     text = TextBuffer();
+    long give_up_at = -1;  // set at the first EAGAIN
     while (true) {
         if (text.size() == text.capacity()) {
             // Also ends endless devices such as /dev/zero.
@@ -60,6 +78,16 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, Tex
         }
         const ssize_t n = ::read(fd, text.tail(), text.capacity() - text.size());
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const long now = monotonic_ms();
+            if (give_up_at < 0) give_up_at = now + kMaxSilenceMs;
+            if (now < give_up_at) {
+                pollfd waiting{fd, POLLIN, 0};
+                ::poll(&waiting, 1, static_cast<int>(give_up_at - now));
+                continue;
+            }
+            errno = EAGAIN;
+        }
         if (n < 0) {
             const int err = errno;
             ::close(fd);

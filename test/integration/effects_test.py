@@ -3,7 +3,8 @@
 
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
-        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | hup-storm)
+        out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
+        hup-storm)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -500,6 +501,33 @@ def fifo_config(angel):
     return 0
 
 
+def piped_config(angel):
+    """A config read from a pipe whose writer starts slowly: the read waits for it (up to a
+    second in all) rather than failing at once. configurator-dump (beside angel) reads
+    with the same code as angel's loads, and reads once."""
+    dump = os.path.join(os.path.dirname(angel), "configurator-dump")
+    with tempfile.TemporaryDirectory() as work:
+        write_ticker(work, 0.5)
+        source = os.path.join(work, "angel.conf")
+        writer = subprocess.Popen(["sh", "-c", f"sleep 0.4; cat '{source}'"], stdout=subprocess.PIPE)
+        out = subprocess.run([dump, "/dev/stdin"], stdin=writer.stdout, capture_output=True, timeout=10)
+        writer.stdout.close()
+        writer.wait()
+        assert out.returncode == 0, out
+        assert b'ticker.exec\tstring\t"./tick.sh"' in out.stdout, out.stdout
+        # A writer silent for longer than the second: the read's error.
+        writer = subprocess.Popen(["sh", "-c", f"sleep 3; cat '{source}'"], stdout=subprocess.PIPE)
+        started = time.monotonic()
+        out = subprocess.run([dump, "/dev/stdin"], stdin=writer.stdout, capture_output=True, timeout=10)
+        waited = time.monotonic() - started
+        writer.stdout.close()
+        writer.kill()
+        writer.wait()
+        assert out.returncode != 0 and b"resource exhausted (Resource temporarily unavailable)" in out.stdout, out
+        assert 0.5 < waited < 2.5, waited
+    return 0
+
+
 def hup_storm(angel):
     """1000 HUPs a second for 10 s while the config flips between two versions of 20
     programs: angel stays up, and after one last config and HUP exactly its 20 programs run
@@ -566,7 +594,7 @@ def main():
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
                   "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
-                  "own-pidfile": own_pidfile, "fifo-config": fifo_config,
+                  "own-pidfile": own_pidfile, "fifo-config": fifo_config, "piped-config": piped_config,
                   "hup-storm": hup_storm}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")
