@@ -94,8 +94,10 @@ void Supervisor::end_sync() {
 void Supervisor::stop_signal(const std::string& id, pid_t pid, int sig, bool group) {
     if (pid <= 0) return;
     if (group) {
-        // killgroup: the whole group, even once its leader is reaped (what a wrapper left
-        // behind is the point). Safe: a group id is not reused while the group has a member.
+        // killgroup: the whole group, even once its leader is reaped within this stop
+        // (a child that ignores TERM is the point). A group id cannot be reused while the
+        // group has a member; once all are gone, another group could take the id only
+        // after the kernel's pid counter wrapped within this one grace period.
         fx_.signal(-pid, sig);
         return;
     }
