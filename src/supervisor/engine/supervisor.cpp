@@ -99,7 +99,7 @@ void Supervisor::recover() {
                 break;
             case InstanceState::waiting:
                 if (!inst.delay_timer || !inst.delay_timer->armed()) {
-                    arm_delay(inst, delay_seconds(inst.spec));
+                    arm_delay(inst, inst.wait.value_or(delay_seconds(inst.spec)));  // maxdelay's wait
                 }
                 break;
             case InstanceState::running:
@@ -170,7 +170,9 @@ void Supervisor::finish_work() {
             break;
         case Work::first_load:
         case Work::reload:
-            fx_.notify("READY=1");  // systemd Type=notify: started, or reloaded
+            // systemd Type=notify: started, or reloaded; never after STOPPING=1 (a TERM
+            // that came during this load already said it).
+            if (!scheduler_.shutdown_requested()) fx_.notify("READY=1");
             break;
         case Work::none:
             break;
