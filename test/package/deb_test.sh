@@ -11,17 +11,28 @@ if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null; then
     echo "skipped: installing a package needs root and dpkg"
     exit 77
 fi
-if dpkg-query -W -f='${Status}' angel 2>/dev/null | grep -q "install ok installed"; then
-    echo "skipped: an angel package is already installed here; not replacing it"
+# Never touch an angel this machine has of its own: any dpkg state of the package
+# (installed, or removed with its conffiles kept) or a file where the package would go.
+state=$(dpkg-query -W -f='${db:Status-Status}' angel 2>/dev/null || true)
+if [ -n "$state" ] && [ "$state" != not-installed ]; then
+    echo "skipped: dpkg knows an angel package here ($state); not replacing it"
     exit 77
 fi
+for f in /usr/bin/angel /usr/bin/angelctl /etc/angel; do
+    if [ -e "$f" ]; then
+        echo "skipped: $f exists; not replacing it"
+        exit 77
+    fi
+done
 work=$(mktemp -d)
 cleanup() {
-    [ -n "${angel_pid:-}" ] && kill -KILL "$angel_pid" 2>/dev/null || true
+    # angel runs in a session of its own: whatever it started goes with it.
+    [ -n "${angel_pid:-}" ] && kill -KILL -- "-$angel_pid" 2>/dev/null || true
     dpkg -P angel >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 
 (cd "$build" && cpack -G DEB -B "$work/pkg" >/dev/null) || fail "cpack"
@@ -42,7 +53,7 @@ grep -qx /etc/angel/angel.conf /var/lib/dpkg/info/angel.conffiles || fail "/etc/
 cmp -s "$work/help.installed" "$work/help.built" || fail "the installed angel's help differs"
 mkdir "$work/run"
 cp /usr/share/doc/angel/examples/angel.conf "$work/run/"
-(cd "$work/run" && exec /usr/bin/angel angel.conf > angel.log 2>&1) &
+(cd "$work/run" && exec setsid /usr/bin/angel angel.conf > angel.log 2>&1) &
 angel_pid=$!
 for _ in $(seq 1 100); do
     grep -q "{- program: napper -} RUNNING" "$work/run/angel.log" 2>/dev/null && break
