@@ -30,6 +30,8 @@ struct Instance {
     Clock::time_point started_at{};      ///< its current child's spawn (maxdelay)
     std::int64_t quick_failures = 0;     ///< maxdelay: consecutive short runs
     std::optional<std::int64_t> wait;    ///< maxdelay: the wait its exit computed
+    std::unique_ptr<StopRun> restart_stop;  ///< angelctl restart: the stop of its child
+    bool restart_now = false;            ///< angelctl restart: its next exit restarts at once
 };
 
 }  // namespace angel

@@ -41,9 +41,18 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                     // (a restart): comparing costs no allocation, copying would.
                     if (self->spec != wanted->second) self->spec = wanted->second;
                     break;
-                case InstanceActionKind::spawn:
+                case InstanceActionKind::spawn: {
                     next = spawn_generation(*self);
+                    History& h = history_[self->id];
+                    if (next->event == InstanceEvent::spawn_failed || next->event == InstanceEvent::pidfile_failed) {
+                        ++h.start_failures;
+                        h.last_error = next->text;
+                    } else {
+                        ++h.starts;
+                        h.last_error.clear();
+                    }
                     break;
+                }
                 case InstanceActionKind::report_error:
                     fx_.report_error(a.text);
                     break;
@@ -119,12 +128,15 @@ void Supervisor::on_delay_elapsed(const std::string& id) {
     if (Instance* inst = find(id)) dispatch(*inst, InstanceEvent::delay_elapsed);
 }
 
-void Supervisor::on_child_exit(pid_t pid) {
-    guarded([this, pid] {
+void Supervisor::on_child_exit(pid_t pid, int wait_status) {
+    guarded([this, pid, wait_status] {
         auto found = children_.find(pid);
         if (found == children_.end()) return;  // e.g. a child whose exec failed
         const ChildRef child = std::move(found->second);
         children_.erase(found);
+        if (child.role == ChildRef::Role::program && wait_status >= 0) {
+            if (auto h = history_.find(child.id); h != history_.end()) h->second.last_exit = describe_wait_status(wait_status);
+        }
         if (auto slot = served_.find(child.id); slot != served_.end()) {
             return served_child_exit(*slot->second, child, pid);
         }
@@ -139,6 +151,17 @@ void Supervisor::on_child_exit(pid_t pid) {
         // A past generation's child (its instance ended, failed or restarted since).
         if (inst == nullptr || inst->generation != child.generation || inst->pid != pid) return;
         inst->pid = 0;
+        if (inst->restart_now) {
+            // angelctl restart: at once, and not a quick failure for maxdelay.
+            inst->restart_now = false;
+            inst->restart_stop.reset();
+            const std::optional<std::int64_t> kept = inst->wait;
+            inst->wait = 0;
+            const std::string id = inst->id;
+            dispatch(*inst, InstanceEvent::exited);
+            if (Instance* self = find(id)) self->wait = kept;
+            return;
+        }
         if (inst->spec.maxdelay) {
             const auto ran = std::chrono::duration_cast<std::chrono::seconds>(fx_.now() - inst->started_at).count();
             const Backoff b = restart_backoff(inst->spec, ran, inst->quick_failures);

@@ -221,6 +221,7 @@ void Supervisor::spawn_candidate(Slot& slot, const ProgramSpec& spec) {
     gen->pid = std::get<pid_t>(launched.program);
     gen->channel = std::move(launched.channel);
     children_[gen->pid] = ChildRef{ChildRef::Role::program, slot.id, number};
+    ++history_[slot.id].starts;
     // Owned by the slot before anything that may throw (a log line): a child is never nobody's.
     slot.candidate = std::move(gen);
     if (slot.candidate->logger_pid > 0) fx_.log(Level::v2, logger_context(slot.id), msg::running);
@@ -285,6 +286,7 @@ void Supervisor::promote(Slot& slot) {
     }
     slot.recycle.reset();
     slot.serving = std::move(slot.candidate);
+    ++history_[slot.id].promotions;
     if (const auto maxage = slot.serving->spec.serve->maxage) {
         // Staggered by slot so that a block's instances do not all recycle at once:
         // instance k of n recycles at maxage * (1 - (k-1) / 2n).
@@ -305,6 +307,9 @@ void Supervisor::promote(Slot& slot) {
 }
 
 void Supervisor::candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, std::string_view why) {
+    History& history = history_[slot.id];
+    ++history.start_failures;
+    history.last_error = std::string(why);
     Group& group = groups_[slot.group];
     if (gen) {
         slot.failed_spec = gen->spec;

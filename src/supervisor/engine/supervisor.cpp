@@ -59,8 +59,18 @@ const Slot* Supervisor::slot(const std::string& id) const {
 const StopRun* Supervisor::sync_stop() const { return sync_ && sync_->active ? sync_->active.get() : nullptr; }
 
 void Supervisor::guarded(const std::function<void()>& handler) {
+    struct Depth {
+        int& depth;
+        explicit Depth(int& d) : depth(d) { ++depth; }
+        ~Depth() { --depth; }
+    };
     try {
-        handler();
+        {
+            Depth depth(guard_depth_);
+            handler();
+        }
+        // The outermost event is over: requests that wait (restart, reload) look again.
+        if (guard_depth_ == 0 && observer_) observer_();
     } catch (...) {
         // Put every invariant back before the exception goes on to the loop, which
         // reports it: otherwise a half-done piece of work would hold the scheduler busy
@@ -142,6 +152,8 @@ void Supervisor::begin_work(Work work) {
         case Work::first_load:
             return load_and_sync();
         case Work::reload:
+            ++reloads_begun_;
+            work_outcome_ = RequestOutcome{true, "nothing to change"};
             fx_.log(Level::v2, msg::ctx_config, msg::hup_caught);
             fx_.notify("RELOADING=1");
             return load_and_sync();
@@ -173,6 +185,10 @@ void Supervisor::finish_work() {
             // systemd Type=notify: started, or reloaded; never after STOPPING=1 (a TERM
             // that came during this load already said it).
             if (!scheduler_.shutdown_requested()) fx_.notify("READY=1");
+            if (done == Work::reload) {
+                ++reloads_finished_;
+                last_reload_ = work_outcome_;
+            }
             break;
         case Work::none:
             break;
@@ -192,12 +208,18 @@ void Supervisor::load_and_sync() {
     auto loaded = fx_.load_config();
     if (auto* error = std::get_if<std::string>(&loaded)) {
         // The last good program set stays (spec 7.6).
+        work_outcome_ = RequestOutcome{false, *error};
         fx_.log(Level::v1, msg::ctx_config, std::string(msg::config_error) + *error);
         fx_.log(Level::v2, msg::ctx_config, msg::skipping_reload);
         return finish_work();
     }
     desired_ = std::move(std::get<ProgramSpecs>(loaded));
     ++loads_;
+    // What status shows of ids gone for good goes with them (one pass per load).
+    std::erase_if(history_, [this](const auto& entry) {
+        const std::string& id = entry.first;
+        return !desired_.contains(id) && !instances_.contains(id) && !served_.contains(id);
+    });
     sync();
 }
 

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "supervisor/decide/reconcile.hpp"
@@ -21,9 +22,25 @@
 #include "supervisor/engine/effects.hpp"
 #include "supervisor/engine/instance.hpp"
 #include "supervisor/engine/served.hpp"
+#include "supervisor/engine/status.hpp"
 #include "supervisor/engine/stop_run.hpp"
 
 namespace angel {
+
+/// What a restart waits for: its id's progress counters when it was asked.
+struct RestartToken {
+    std::string id;
+    bool served = false;
+    std::uint64_t starts = 0;
+    std::uint64_t start_failures = 0;
+    std::uint64_t promotions = 0;
+};
+
+/// How a waited-for request ended: success, and the line to show.
+struct RequestOutcome {
+    bool ok = true;
+    std::string text;
+};
 
 /// Who a live, unreaped child is. Written at spawn, erased at reap, nowhere else.
 struct ChildRef {
@@ -43,7 +60,24 @@ public:
     void start();                  ///< arm the poll, then the first load and sync
     void on_hup();                 ///< SIGHUP
     void on_shutdown_signal();     ///< SIGTERM, SIGINT
-    void on_child_exit(pid_t pid); ///< a child was reaped
+    void on_child_exit(pid_t pid, int wait_status = -1); ///< a child was reaped
+
+    // The control socket's requests (control_requests.cpp); none blocks or waits.
+    /// Called after every event the engine handled: waiting requests look again.
+    void set_observer(std::function<void()> observer);
+    /// The ids `names` stand for (an id, or a block's name with `count`; none: all),
+    /// sorted; or the error for the first name that is none.
+    std::variant<std::vector<std::string>, std::string> match_ids(const std::vector<std::string>& names) const;
+    std::vector<InstanceStatus> status(const std::vector<std::string>& ids) const;
+    /// Begins a restart: start-first for a served program, else TERM (termgrace) and a
+    /// start without the delay. The token, or why it cannot begin.
+    std::variant<RestartToken, std::string> restart(const std::string& id);
+    std::optional<RequestOutcome> restart_outcome(const RestartToken& token) const;  ///< none: under way
+    std::size_t send_signal(const std::vector<std::string>& ids, int sig);  ///< children signalled
+    /// As a HUP; the number of the reload to wait for, or why not.
+    std::variant<std::uint64_t, std::string> request_reload();
+    std::optional<RequestOutcome> reload_outcome(std::uint64_t wanted) const;  ///< none: under way
+    bool shutting_down() const { return scheduler_.shutdown_requested(); }
 
     // What it holds, for tests and (later) status.
     Phase phase() const { return scheduler_.phase(); }
@@ -134,6 +168,15 @@ private:
     std::optional<SyncRun> sync_;
     std::uint64_t next_generation_ = 1;
     std::size_t impossible_events_ = 0;
+
+    // control_requests.cpp: what requests report and wait on.
+    std::unordered_map<std::string, History> history_;  ///< by id; pruned at each sync
+    std::function<void()> observer_;
+    int guard_depth_ = 0;
+    std::uint64_t reloads_begun_ = 0;
+    std::uint64_t reloads_finished_ = 0;
+    RequestOutcome work_outcome_;  ///< of the load and sync in progress
+    RequestOutcome last_reload_;
 };
 
 }  // namespace angel

@@ -28,12 +28,13 @@ void Supervisor::sync() {
     }
     SyncPlan plan = reconcile(desired_, view);
     if (plan.empty()) {
+        work_outcome_.text = "nothing to change";
         sync_served({});
         return finish_work();
     }
-    fx_.log(Level::v2, msg::ctx_monitor,
-            std::string(msg::must_kill) + std::to_string(plan.kills) + std::string(msg::must_start) +
-                std::to_string(plan.starts));
+    work_outcome_.text = std::string(msg::must_kill) + std::to_string(plan.kills) + std::string(msg::must_start) +
+                         std::to_string(plan.starts);
+    fx_.log(Level::v2, msg::ctx_monitor, work_outcome_.text);
     SyncRun run;
     run.kills.reserve(plan.kills);
     run.starts.reserve(plan.starts);

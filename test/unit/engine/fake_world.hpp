@@ -184,7 +184,8 @@ public:
         while (!exited_unreaped_.empty() && supervisor != nullptr && !finished) {
             pid_t pid = exited_unreaped_.front();
             exited_unreaped_.erase(exited_unreaped_.begin());
-            supervisor->on_child_exit(pid);
+            auto status = exit_statuses.find(pid);
+            supervisor->on_child_exit(pid, status == exit_statuses.end() ? -1 : status->second);
         }
     }
 
@@ -252,6 +253,7 @@ public:
     std::variant<ProgramSpecs, std::string> config = ProgramSpecs{};
     std::map<pid_t, Process> live;
     std::vector<std::pair<pid_t, int>> signals_sent;
+    std::map<pid_t, int> exit_statuses;  ///< wait statuses to report, by pid (else unknown)
     std::set<std::string> fail_exec;   ///< argv[0]s that fail to start
     std::set<std::string> unwritable;  ///< pidfile paths that cannot be written
     std::set<std::string> files;       ///< pidfiles present

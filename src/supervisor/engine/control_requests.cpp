@@ -1,0 +1,253 @@
+// What the control socket asks of the engine: a status snapshot, a restart, a
+// signal, a reload, and the progress of the ones a client waits for. Each request
+// is one short pass over the state; nothing here blocks or waits.
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "supervisor/engine/supervisor.hpp"
+#include "supervisor/spec/durations.hpp"
+#include "supervisor/spec/serve_spec.hpp"
+
+namespace angel {
+namespace {
+
+std::int64_t seconds_between(Clock::time_point from, Clock::time_point to) {
+    return std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(to - from).count());
+}
+
+bool is_count_instance(const std::string& id, const std::string& name) {
+    if (id.size() <= name.size() + 1 || id.compare(0, name.size(), name) != 0 || id[name.size()] != '-') return false;
+    return std::all_of(id.begin() + static_cast<std::ptrdiff_t>(name.size()) + 1, id.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string describe_wait_status(int status) {
+    if (status < 0) return {};
+    if (WIFEXITED(status)) return "exit " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        const char* name = ::sigabbrev_np(sig);
+        return "signal " + std::to_string(sig) + (name ? std::string(" (") + name + ")" : std::string());
+    }
+    return {};
+}
+
+void Supervisor::set_observer(std::function<void()> observer) { observer_ = std::move(observer); }
+
+std::variant<std::vector<std::string>, std::string> Supervisor::match_ids(const std::vector<std::string>& names) const {
+    std::vector<std::string> ids;
+    auto known = [&](const std::string& id) {
+        return desired_.contains(id) || instances_.contains(id) || served_.contains(id);
+    };
+    if (names.empty()) {
+        // Everything angel is responsible for: the config's programs, and instances
+        // still stopping after they left it.
+        for (const auto& [id, spec] : desired_) ids.push_back(id);
+        for (const auto& [id, inst] : instances_) ids.push_back(id);
+        for (const auto& [id, slot] : served_) ids.push_back(id);
+    } else {
+        for (const std::string& name : names) {
+            const std::size_t before = ids.size();
+            if (known(name)) {
+                ids.push_back(name);
+                continue;
+            }
+            // A block with `count`: its instances name-1, name-2, ... (a range of the map).
+            for (auto it = desired_.lower_bound(name + "-"); it != desired_.end() && it->first.starts_with(name + "-");
+                 ++it) {
+                if (is_count_instance(it->first, name)) ids.push_back(it->first);
+            }
+            if (ids.size() == before) return "no program " + name;
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& ids) const {
+    const Clock::time_point now = fx_.now();
+    std::vector<InstanceStatus> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) {
+        InstanceStatus s;
+        s.id = id;
+        if (auto h = history_.find(id); h != history_.end()) {
+            s.restarts = h->second.starts > 0 ? h->second.starts - 1 : 0;
+            s.last_exit = h->second.last_exit;
+            s.last_error = h->second.last_error;
+        }
+        if (const Instance* inst = instance(id)) {
+            switch (inst->state) {
+                case InstanceState::absent:
+                case InstanceState::starting:
+                    s.state = "starting";
+                    break;
+                case InstanceState::running:
+                    s.state = inst->restart_stop ? "stopping" : "running";
+                    break;
+                case InstanceState::killed:
+                case InstanceState::failing:
+                    s.state = "stopping";
+                    break;
+                case InstanceState::waiting:
+                    s.state = "waiting";
+                    s.wait_seconds = inst->wait.value_or(delay_seconds(inst->spec));
+                    break;
+            }
+            // Left the config, its kill in progress: stopping, whatever its table state.
+            if (!desired_.contains(id) && inst->pid > 0) s.state = "stopping";
+            s.pid = inst->pid;
+            if (inst->pid > 0) {
+                s.uptime_seconds = seconds_between(inst->started_at, now);
+                s.children.push_back(ChildStatus{"main", inst->pid, s.uptime_seconds, std::nullopt});
+            }
+        } else if (const Slot* sl = slot(id)) {
+            const bool wanted = desired_.contains(id);
+            if (sl->serving && sl->serving->alive()) {
+                s.state = wanted ? "running" : "stopping";
+                s.pid = sl->serving->pid;
+                s.uptime_seconds = seconds_between(sl->serving->started, now);
+                s.ready = sl->serving->ready;
+            } else if (sl->candidate && sl->candidate->alive()) {
+                s.state = "starting";
+                s.ready = false;
+            } else if (sl->held) {
+                s.state = "waiting";
+                s.wait_seconds = delay_seconds(sl->serving ? sl->serving->spec : desired_.at(id));
+            } else {
+                s.state = wanted ? "starting" : "stopping";
+            }
+            auto child = [&](const char* role, const Generation& g) {
+                if (g.alive()) s.children.push_back(ChildStatus{role, g.pid, seconds_between(g.started, now), g.ready});
+            };
+            if (sl->serving) child("serving", *sl->serving);
+            if (sl->candidate) child("new", *sl->candidate);
+            for (const auto& g : sl->retiring) child("retiring", *g);
+        } else {
+            // In the config, nothing running: its last start failed (the next sync, at
+            // most 10 s away, tries again) or the sync that starts it is still to come.
+            s.state = s.last_error.empty() ? "starting" : "failed";
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::variant<RestartToken, std::string> Supervisor::restart(const std::string& id) {
+    if (scheduler_.shutdown_requested()) return std::string("angel is shutting down");
+    if (!desired_.contains(id)) return "no program " + id;
+    const History& h = history_[id];
+    RestartToken token{id, false, h.starts, h.start_failures, h.promotions};
+    std::optional<std::string> refused;
+    guarded([&] {
+        if (auto it = served_.find(id); it != served_.end()) {
+            Slot& sl = *it->second;
+            token.served = true;
+            if (!sl.serving || !sl.serving->alive()) {
+                refused = id + " has no serving instance to replace (it is starting or waiting)";
+                return;
+            }
+            if (sl.recycle) {
+                refused = id + " is already being replaced";
+                return;
+            }
+            return request_recycle(sl, std::string(msg::recycle_requested));
+        }
+        Instance* inst = find(id);
+        if (inst == nullptr) {
+            // Its last start failed: the next sync would try again; this one does now.
+            scheduler_.request_tick();
+            return pump();
+        }
+        switch (inst->state) {
+            case InstanceState::waiting:
+                if (inst->delay_timer) inst->delay_timer->cancel();
+                return dispatch(*inst, InstanceEvent::delay_elapsed);
+            case InstanceState::running:
+                if (inst->restart_stop) {
+                    refused = id + " is already restarting";
+                    return;
+                }
+                break;
+            case InstanceState::absent:
+            case InstanceState::starting:
+            case InstanceState::killed:
+            case InstanceState::failing:
+                refused = id + " is starting or stopping; try again";
+                return;
+        }
+        // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
+        inst->restart_now = true;
+        const StopTarget target{inst->pid, 0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup};
+        inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {
+            if (Instance* self = find(id)) self->restart_stop.reset();
+        });
+        if (inst->restart_stop->begin()) inst->restart_stop.reset();
+    });
+    if (refused) return *refused;
+    return token;
+}
+
+std::optional<RequestOutcome> Supervisor::restart_outcome(const RestartToken& token) const {
+    auto h = history_.find(token.id);
+    if (h == history_.end()) return RequestOutcome{false, token.id + " left the config"};
+    if (token.served) {
+        const Slot* sl = slot(token.id);
+        if (h->second.promotions > token.promotions && sl && sl->serving) {
+            return RequestOutcome{true, token.id + " replaced (pid " + std::to_string(sl->serving->pid) + ")"};
+        }
+        if (h->second.start_failures > token.start_failures) {
+            return RequestOutcome{false, token.id + ": the new instance failed (" + h->second.last_error + ")"};
+        }
+    } else {
+        const Instance* inst = instance(token.id);
+        if (h->second.starts > token.starts && inst && inst->state == InstanceState::running && inst->pid > 0) {
+            return RequestOutcome{true, token.id + " restarted (pid " + std::to_string(inst->pid) + ")"};
+        }
+        if (h->second.start_failures > token.start_failures) {
+            return RequestOutcome{false, token.id + ": " + h->second.last_error};
+        }
+    }
+    if (!desired_.contains(token.id)) return RequestOutcome{false, token.id + " left the config"};
+    return std::nullopt;
+}
+
+std::size_t Supervisor::send_signal(const std::vector<std::string>& ids, int sig) {
+    std::size_t sent = 0;
+    auto send = [&](pid_t pid, bool group) {
+        if (pid <= 0) return;
+        fx_.signal(group ? -pid : pid, sig);
+        ++sent;
+    };
+    for (const std::string& id : ids) {
+        if (const Instance* inst = instance(id)) send(inst->pid, inst->spec.killgroup);
+        if (const Slot* sl = slot(id)) {
+            if (sl->serving && sl->serving->alive()) send(sl->serving->pid, sl->serving->spec.killgroup);
+            if (sl->candidate && sl->candidate->alive()) send(sl->candidate->pid, sl->candidate->spec.killgroup);
+        }
+    }
+    return sent;
+}
+
+std::variant<std::uint64_t, std::string> Supervisor::request_reload() {
+    if (scheduler_.shutdown_requested()) return std::string("angel is shutting down");
+    // A reload already running read the config before this request: the one to wait
+    // for is the next to begin.
+    const std::uint64_t wanted = reloads_begun_ + 1;
+    on_hup();
+    return wanted;
+}
+
+std::optional<RequestOutcome> Supervisor::reload_outcome(std::uint64_t wanted) const {
+    if (reloads_finished_ >= wanted) return last_reload_;
+    return std::nullopt;
+}
+
+}  // namespace angel
