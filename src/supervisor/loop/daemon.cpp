@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "supervisor/os/config_file.hpp"
+#include "supervisor/os/control_socket.hpp"
 #include "supervisor/os/process_signals.hpp"
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/os/user_switch.hpp"
@@ -34,6 +35,10 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
     ignore_process_signals();
     unblock_handled_signals();
     note_signal_dispositions();  // children put back exactly these
+}
+
+Daemon::~Daemon() {
+    if (control_socket_) close_listen_socket(*control_socket_);
 }
 
 int Daemon::run() {
@@ -63,6 +68,7 @@ bool Daemon::start_up() {
     log(Level::v2, msg::ctx_main, msg::angel_started);
     std::optional<std::string> user = options_.user;
     std::optional<std::variant<std::string, std::string>> pidfile;
+    std::optional<std::variant<std::string, std::string>> control;
     if (!user) {
         // Without -u the config is read now for its top-level `user`; any error is fatal.
         auto map = read_config_map(options_.config_file);
@@ -72,8 +78,10 @@ bool Daemon::start_up() {
         }
         user = top_level_user(std::get<configurator::Map>(map));
         pidfile = top_level_pidfile(std::get<configurator::Map>(map));
+        control = top_level_path(std::get<configurator::Map>(map), "control");
     } else if (auto map = read_config_map(options_.config_file); auto* m = std::get_if<configurator::Map>(&map)) {
         pidfile = top_level_pidfile(*m);  // with -u, a config error is the first load's to report
+        control = top_level_path(*m, "control");
     }
     // angel's own pidfile (opt-in), written while angel may still be root (/run).
     if (pidfile) {
@@ -86,6 +94,20 @@ bool Daemon::start_up() {
             return false;
         }
     }
+    // The control socket (opt-in), bound while angel may still be root (/run/angel) and
+    // given to the user it becomes.
+    if (control) {
+        if (control->index() == 1) {
+            report_error(std::get<1>(*control));
+            return false;
+        }
+        auto opened = open_control_socket(std::get<0>(*control), user);
+        if (auto* error = std::get_if<std::string>(&opened)) {
+            report_error(*error);
+            return false;
+        }
+        control_socket_ = std::move(std::get<ListenSocket>(opened));
+    }
     if (user) {
         log(Level::v2, msg::ctx_main, std::string(msg::running_as_user) + *user);
         // Served programs' addresses are bound while angel is still root (port 80);
@@ -97,6 +119,11 @@ bool Daemon::start_up() {
             report_error(*error);
             return false;
         }
+    }
+    if (control_socket_) {
+        control_ = std::make_unique<ControlServer>(io_, supervisor_, std::move(*control_socket_), ::geteuid());
+        control_socket_.reset();
+        control_->start();
     }
     log(Level::v2, msg::ctx_main, std::string(msg::using_config_file) + options_.config_file);
     return true;
@@ -130,7 +157,7 @@ void Daemon::reap_children() {
         int status = 0;
         pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            supervisor_.on_child_exit(pid);
+            supervisor_.on_child_exit(pid, status);
         } else if (pid < 0 && errno == EINTR) {
             continue;
         } else {

@@ -8,6 +8,7 @@
 
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/loop/asio_effects.hpp"
+#include "supervisor/loop/control_server.hpp"
 #include "supervisor/os/own_pidfile.hpp"
 #include "supervisor/text/cli.hpp"
 
@@ -18,6 +19,7 @@ public:
     Daemon(boost::asio::io_context& io, Options options);
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
+    ~Daemon();  ///< a control socket bound by a start-up that then failed: its file goes
 
     /// Start-up, then the event loop; returns the exit status: 1 for a fatal
     /// start-up error, 0 after a TERM/INT shutdown.
@@ -34,8 +36,10 @@ private:
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
     boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
     OwnPidfile own_pidfile_;  ///< the top-level `pidfile`, if any; removed at exit
+    std::optional<ListenSocket> control_socket_;  ///< bound at start-up, before the user switch
     AsioEffects effects_;
     Supervisor supervisor_;
+    std::unique_ptr<ControlServer> control_;  ///< the top-level `control`, if any (after supervisor_: it uses it)
 };
 
 }  // namespace angel

@@ -21,13 +21,18 @@ std::optional<std::string> top_level_user(const configurator::Map& map) {
     return std::string(it->second.as_string());
 }
 
-std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map) {
-    auto it = map.find("pidfile");
+std::optional<std::variant<std::string, std::string>> top_level_path(const configurator::Map& map,
+                                                                     const std::string& key) {
+    auto it = map.find(key);
     if (it == map.end()) return std::nullopt;
     if (!it->second.is_string()) {
-        return std::variant<std::string, std::string>(std::in_place_index<1>, "pidfile: must be a string (a path)");
+        return std::variant<std::string, std::string>(std::in_place_index<1>, key + ": must be a string (a path)");
     }
     return std::variant<std::string, std::string>(std::in_place_index<0>, std::string(it->second.as_string()));
+}
+
+std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map) {
+    return top_level_path(map, "pidfile");
 }
 
 std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path) {

@@ -17,6 +17,11 @@ std::variant<configurator::Map, std::string> read_config_map(const std::string& 
 /// The top-level `user` of a config map, when it is a string (spec 2.2).
 std::optional<std::string> top_level_user(const configurator::Map& map);
 
+/// A top-level string key that names a path: nullopt when absent; the error line
+/// (`KEY: must be a string (a path)`) when it is not a string.
+std::optional<std::variant<std::string, std::string>> top_level_path(const configurator::Map& map,
+                                                                     const std::string& key);
+
 /// The top-level `pidfile` (angel's own): nullopt when absent; the error line when it
 /// is not a string.
 std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map);

@@ -1,0 +1,214 @@
+#include "supervisor/loop/control_server.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+
+#include "supervisor/control/protocol.hpp"
+#include "supervisor/os/control_socket.hpp"
+
+namespace angel {
+namespace {
+
+namespace asio = boost::asio;
+using Local = asio::local::stream_protocol;
+
+// Generous for a person, small for a machine: 64 silent clients hold 64 fds for 5 s.
+constexpr std::size_t kMaxConnections = 64;
+constexpr auto kReadTimeout = std::chrono::seconds(5);
+constexpr auto kWriteTimeout = std::chrono::seconds(10);
+
+}  // namespace
+
+struct ControlServer::Connection : std::enable_shared_from_this<Connection> {
+    Connection(asio::io_context& io, std::shared_ptr<Counter> counter)
+        : socket(io), timer(io), input(control::kMaxRequestBytes + 1), counter(std::move(counter)) {
+        ++this->counter->open;
+    }
+    ~Connection() { --counter->open; }
+
+    /// Sends `reply`, then closes; the write is bounded in time as the read is.
+    void reply(std::string text) {
+        if (replied) return;
+        replied = true;
+        output = std::move(text);
+        auto self = shared_from_this();
+        timer.expires_after(kWriteTimeout);
+        timer.async_wait([self](const boost::system::error_code& ec) {
+            if (!ec) self->close();
+        });
+        asio::async_write(socket, asio::buffer(output), [self](const boost::system::error_code&, std::size_t) {
+            self->timer.cancel();
+            self->close();
+        });
+    }
+
+    void close() {
+        boost::system::error_code ignored;
+        socket.shutdown(Local::socket::shutdown_both, ignored);
+        socket.close(ignored);
+    }
+
+    Local::socket socket;
+    asio::steady_timer timer;
+    asio::streambuf input;
+    std::string output;
+    bool replied = false;
+    std::shared_ptr<Counter> counter;
+};
+
+ControlServer::ControlServer(asio::io_context& io, Supervisor& engine, ListenSocket socket, uid_t allowed_uid)
+    : io_(io), engine_(engine), socket_(std::move(socket)), acceptor_(io), allowed_uid_(allowed_uid) {
+    // Asio gets a duplicate; the original stays with socket_, whose close removes the file.
+    const int fd = ::fcntl(socket_.fd.get(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "control socket");
+    acceptor_.assign(Local(), fd);
+    acceptor_.non_blocking(true);
+}
+
+ControlServer::~ControlServer() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    close_listen_socket(socket_);
+}
+
+void ControlServer::start() {
+    engine_.set_observer([this] { check_pending(); });
+    do_accept();
+}
+
+void ControlServer::do_accept() {
+    auto connection = std::make_shared<Connection>(io_, counter_);
+    acceptor_.async_accept(connection->socket, [this, connection](const boost::system::error_code& ec) {
+        if (ec == asio::error::operation_aborted) return;
+        do_accept();  // first: whatever happens to this one, the next is accepted
+        if (!ec) admit(connection);
+    });
+}
+
+void ControlServer::admit(std::shared_ptr<Connection> connection) {
+    auto refuse = [&](const std::string& why) {
+        // Best effort and never waiting: the client may not read at all.
+        const std::string text = control::render_reply(control::Reply{false, why, {}});
+        [[maybe_unused]] auto sent = ::send(connection->socket.native_handle(), text.data(), text.size(),
+                                            MSG_DONTWAIT | MSG_NOSIGNAL);
+        connection->close();
+    };
+    if (counter_->open > kMaxConnections + 1) {  // +1: the one waiting in accept
+        return refuse("busy: " + std::to_string(kMaxConnections) + " connections are open");
+    }
+    const std::optional<uid_t> uid = peer_uid(connection->socket.native_handle());
+    if (!uid || (*uid != 0 && *uid != allowed_uid_)) {
+        return refuse("permission denied: uid " + (uid ? std::to_string(*uid) : std::string("?")) +
+                      " is neither root nor angel's user");
+    }
+    read_request(std::move(connection));
+}
+
+void ControlServer::read_request(std::shared_ptr<Connection> connection) {
+    connection->timer.expires_after(kReadTimeout);
+    connection->timer.async_wait([connection](const boost::system::error_code& ec) {
+        if (ec) return;
+        // Silent too long: the read is cancelled, its handler answers.
+        boost::system::error_code ignored;
+        connection->socket.cancel(ignored);
+    });
+    asio::async_read_until(
+        connection->socket, connection->input, '\n',
+        [this, connection](const boost::system::error_code& ec, std::size_t length) {
+            connection->timer.cancel();
+            if (ec == asio::error::operation_aborted) {
+                return connection->reply(control::render_reply(control::Reply{false, "no request within 5 seconds", {}}));
+            }
+            if (ec == asio::error::not_found) {
+                return connection->reply(control::render_reply(
+                    control::Reply{false, "request longer than " + std::to_string(control::kMaxRequestBytes) + " bytes", {}}));
+            }
+            if (ec && ec != asio::error::eof) return connection->close();
+            const std::size_t size = ec ? connection->input.size() : length;
+            if (size == 0) return connection->close();  // connected, sent nothing, left
+            std::string line(asio::buffers_begin(connection->input.data()),
+                             asio::buffers_begin(connection->input.data()) + static_cast<std::ptrdiff_t>(size));
+            handle(connection, line);
+        });
+}
+
+void ControlServer::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
+    auto fail = [&](const std::string& why) { connection->reply(control::render_reply(control::Reply{false, why, {}})); };
+    auto parsed = control::parse_request(line);
+    if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);
+    const control::Request& request = std::get<control::Request>(parsed);
+    if (request.command == "reload") {
+        auto wanted = engine_.request_reload();
+        if (auto* error = std::get_if<std::string>(&wanted)) return fail(*error);
+        pending_.push_back(Pending{connection, true, std::get<std::uint64_t>(wanted), {}, {}});
+        return check_pending();
+    }
+    auto matched = engine_.match_ids(request.ids);
+    if (auto* error = std::get_if<std::string>(&matched)) return fail(*error);
+    const std::vector<std::string>& ids = std::get<std::vector<std::string>>(matched);
+    if (request.command == "status") {
+        return connection->reply(control::render_reply(control::Reply{true, {}, engine_.status(ids)}));
+    }
+    if (request.command == "signal") {
+        const std::size_t sent = engine_.send_signal(ids, request.signal);
+        if (sent == 0) return fail("no running process to signal");
+        return connection->reply(control::render_reply(
+            control::Reply{true, "signal " + std::to_string(request.signal) + " sent to " + std::to_string(sent) +
+                                     (sent == 1 ? " process" : " processes"), {}}));
+    }
+    // restart: each id begins now; the reply waits for all of them.
+    Pending pending{connection, false, 0, {}, {}};
+    for (const std::string& id : ids) {
+        auto begun = engine_.restart(id);
+        if (auto* refused = std::get_if<std::string>(&begun)) {
+            pending.restarts.push_back(RestartToken{id});
+            pending.outcomes.push_back(RequestOutcome{false, *refused});
+        } else {
+            pending.restarts.push_back(std::get<RestartToken>(begun));
+            pending.outcomes.emplace_back();
+        }
+    }
+    pending_.push_back(std::move(pending));
+    check_pending();
+}
+
+bool ControlServer::finished(Pending& p) {
+    if (p.reload) {
+        auto outcome = engine_.reload_outcome(p.reload_wanted);
+        if (!outcome && engine_.shutting_down()) outcome = RequestOutcome{false, "angel is shutting down"};
+        if (!outcome) return false;
+        p.connection->reply(control::render_reply(control::Reply{outcome->ok, outcome->text, {}}));
+        return true;
+    }
+    bool all = true;
+    for (std::size_t i = 0; i < p.restarts.size(); ++i) {
+        if (p.outcomes[i]) continue;
+        p.outcomes[i] = engine_.restart_outcome(p.restarts[i]);
+        if (!p.outcomes[i] && engine_.shutting_down()) p.outcomes[i] = RequestOutcome{false, "angel is shutting down"};
+        all = all && p.outcomes[i].has_value();
+    }
+    if (!all) return false;
+    control::Reply reply;
+    for (const auto& outcome : p.outcomes) {
+        reply.ok = reply.ok && outcome->ok;
+        reply.text += (reply.text.empty() ? "" : "\n") + outcome->text;
+    }
+    if (!reply.ok) {
+        reply.instances.clear();
+    }
+    // A failed restart is still a reply with every line: `ok` false, the text in `error`.
+    p.connection->reply(control::render_reply(reply));
+    return true;
+}
+
+void ControlServer::check_pending() {
+    std::erase_if(pending_, [this](Pending& p) { return finished(p); });
+}
+
+}  // namespace angel

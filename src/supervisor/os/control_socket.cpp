@@ -1,0 +1,51 @@
+#include "supervisor/os/control_socket.hpp"
+
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace angel {
+
+std::variant<ListenSocket, std::string> open_control_socket(const std::string& path,
+                                                            const std::optional<std::string>& owner) {
+    if (path.empty() || path.front() != '/') return "control: \"" + path + "\" is not an absolute path";
+    if (path.size() >= sizeof(sockaddr_un{}.sun_path)) return "control: \"" + path + "\" is too long for a unix socket";
+    ListenAddress address;
+    address.kind = ListenAddress::Kind::unix_path;
+    address.path = path;
+    address.text = path;
+    // Created 0600 (not chmodded after bind): nobody else can connect in between.
+    const mode_t saved = ::umask(0177);
+    auto opened = open_listen_socket(address, 0600);
+    ::umask(saved);
+    if (auto* error = std::get_if<std::string>(&opened)) return "control: " + *error;
+    ListenSocket& socket = std::get<ListenSocket>(opened);
+    if (owner && ::geteuid() == 0) {
+        passwd entry {};
+        passwd* found = nullptr;
+        std::vector<char> buffer(16384);
+        if (::getpwnam_r(owner->c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+            ::chown(path.c_str(), found->pw_uid, found->pw_gid) != 0) {
+            const int err = errno;
+            close_listen_socket(socket);
+            return "control: \"" + path + "\": chown: " + std::strerror(err);
+        }
+        // An unknown user: the switch that follows fails with its own line.
+    }
+    return std::move(socket);
+}
+
+std::optional<uid_t> peer_uid(int fd) {
+    ucred cred {};
+    socklen_t size = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &size) != 0) return std::nullopt;
+    return cred.uid;
+}
+
+}  // namespace angel
