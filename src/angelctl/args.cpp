@@ -1,0 +1,65 @@
+#include "angelctl/args.hpp"
+
+namespace angelctl {
+
+std::string usage_text() {
+    return "usage: angelctl [-s SOCKET | -c CONFIG] COMMAND\n"
+           "\n"
+           "commands:\n"
+           "  status [ID...] [--json]  one line per instance; exit 3 if any is not running\n"
+           "  restart ID...            replace start-first (served programs) or stop and start; waits\n"
+           "  reload                   as a HUP; waits and prints the outcome\n"
+           "  signal ID... SIG         send SIG (USR1, SIGHUP, 10...) to the programs' processes\n"
+           "  check CONFIG             read CONFIG as a reload would; print its programs or its error\n"
+           "\n"
+           "  -s SOCKET   angel's control socket (default " +
+           std::string(kDefaultSocket) +
+           ")\n"
+           "  -c CONFIG   the socket named by CONFIG's top-level `control`\n"
+           "  -h, --help  this text\n";
+}
+
+std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& args) {
+    Args out;
+    bool options_done = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (!options_done && (a == "-h" || a == "--help")) return Help{};
+        if (!options_done && a == "--") {
+            options_done = true;
+            continue;
+        }
+        if (!options_done && (a == "-s" || a == "-c")) {
+            if (i + 1 == args.size()) return UsageError{a + " needs a value"};
+            if (out.socket || out.config) return UsageError{"give -s or -c, once"};
+            (a == "-s" ? out.socket : out.config) = args[++i];
+            continue;
+        }
+        if (!options_done && a == "--json") {
+            out.json = true;  // status only; checked below (options may follow the ids)
+            continue;
+        }
+        if (!options_done && a.size() > 1 && a[0] == '-') return UsageError{"unknown option " + a};
+        if (out.command.empty()) {
+            out.command = a;
+        } else {
+            out.operands.push_back(a);
+        }
+    }
+    if (out.command.empty()) return UsageError{"no command (status, restart, reload, signal, check)"};
+    const std::string& c = out.command;
+    if (c != "status" && c != "restart" && c != "reload" && c != "signal" && c != "check") {
+        return UsageError{"unknown command " + c};
+    }
+    if (out.json && c != "status") return UsageError{"--json is an option of status"};
+    if (c == "restart" && out.operands.empty()) return UsageError{"restart: name at least one program"};
+    if (c == "reload" && !out.operands.empty()) return UsageError{"reload takes no operand"};
+    if (c == "signal" && out.operands.size() < 2) return UsageError{"signal: name programs and a signal (signal web USR1)"};
+    if (c == "check") {
+        if (out.operands.size() != 1) return UsageError{"check: name one config file"};
+        if (out.socket || out.config) return UsageError{"check reads a file; -s and -c are for a running angel"};
+    }
+    return out;
+}
+
+}  // namespace angelctl

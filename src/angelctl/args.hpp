@@ -1,0 +1,32 @@
+// angelctl's command line, parsed without side effects (unit-tested).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace angelctl {
+
+/// The socket when neither -s nor -c is given.
+inline constexpr const char* kDefaultSocket = "/run/angel/angel.sock";
+
+struct Args {
+    std::optional<std::string> socket;  ///< -s SOCKET
+    std::optional<std::string> config;  ///< -c CONFIG: its top-level `control`
+    std::string command;                ///< status, restart, reload, signal, check
+    std::vector<std::string> operands;  ///< ids; signal: ID... SIG; check: CONFIG
+    bool json = false;                  ///< status --json
+};
+
+struct Help {};
+struct UsageError {
+    std::string text;  ///< one line, without "angelctl: "
+};
+
+std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& args);
+
+/// The usage text (angelctl -h).
+std::string usage_text();
+
+}  // namespace angelctl

@@ -1,0 +1,158 @@
+// angelctl: asks a running angel over its control socket (status, restart, reload,
+// signal), or checks a config file without one. See man/angelctl.1.
+//
+// Exit status: 0 done; 1 failed (angel said no, or could not be reached); 2 usage;
+// 3 status: an instance shown is not running (as `systemctl is-active`).
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "angelctl/args.hpp"
+#include "supervisor/control/describe_specs.hpp"
+#include "supervisor/control/protocol.hpp"
+#include "supervisor/os/config_file.hpp"
+
+namespace {
+
+using angel::control::Reply;
+using angel::control::Request;
+
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+constexpr int kNotRunning = 3;
+
+int fail(const std::string& line) {
+    std::cerr << "angelctl: " << line << "\n";
+    return kFailed;
+}
+
+int check(const std::string& path) {
+    auto specs = angel::read_program_specs(path);
+    if (auto* error = std::get_if<std::string>(&specs)) {
+        // The text angel logs for this config on a reload, under its Config Error header.
+        std::cerr << *error << "\n";
+        return kFailed;
+    }
+    std::cout << angel::control::describe_specs(std::get<angel::ProgramSpecs>(specs));
+    return 0;
+}
+
+std::variant<std::string, int> socket_path(const angelctl::Args& args) {
+    if (args.socket) return *args.socket;
+    if (!args.config) return std::string(angelctl::kDefaultSocket);
+    auto map = angel::read_config_map(*args.config);
+    if (auto* error = std::get_if<std::string>(&map)) return fail(*error);
+    auto control = angel::top_level_path(std::get<configurator::Map>(map), "control");
+    if (!control) return fail(*args.config + " has no top-level `control`: angel listens on no socket");
+    if (control->index() == 1) return fail(std::get<1>(*control));
+    return std::get<0>(*control);
+}
+
+/// Sends one request and reads the one reply line; `timeout_ms` < 0: wait as long as angel works.
+std::variant<std::string, int> exchange(const std::string& path, const std::string& request, int timeout_ms) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) return fail(path + ": too long for a unix socket");
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return fail(std::string("socket: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        const int err = errno;
+        std::string hint;
+        if (err == ENOENT || err == ECONNREFUSED) hint = " (is angel running, with `control` set to it?)";
+        if (err == EACCES) hint = " (only root and angel's user may use it)";
+        return fail("cannot connect to " + path + ": " + std::strerror(err) + hint);
+    }
+    for (std::size_t sent = 0; sent < request.size();) {
+        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail("sending to " + path + ": " + std::strerror(errno));
+        sent += static_cast<std::size_t>(n);
+    }
+    std::string reply;
+    char buffer[65536];
+    while (true) {
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, timeout_ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) return fail("no reply from angel within " + std::to_string(timeout_ms / 1000) + " seconds");
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail("reading from " + path + ": " + std::strerror(errno));
+        if (n == 0) break;
+        reply.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (reply.empty()) return fail("angel closed the connection without a reply (shutting down?)");
+    return reply;
+}
+
+int run(const angelctl::Args& args) {
+    if (args.command == "check") return check(args.operands[0]);
+    Request request;
+    request.command = args.command;
+    request.ids = args.operands;
+    if (args.command == "signal") {
+        request.signal = angel::control::parse_signal_name(args.operands.back());
+        if (request.signal == 0) {
+            std::cerr << "angelctl: unknown signal " << args.operands.back() << "\n";
+            return kUsage;
+        }
+        request.ids.pop_back();
+    }
+    auto path = socket_path(args);
+    if (auto* status = std::get_if<int>(&path)) return *status;
+    // status and signal answer at once; restart and reload take as long as the
+    // programs take (termgrace, readiness), so they wait.
+    const bool waits = args.command == "restart" || args.command == "reload";
+    auto line = exchange(std::get<std::string>(path), angel::control::render_request(request), waits ? -1 : 30000);
+    if (auto* status = std::get_if<int>(&line)) return *status;
+    auto parsed = angel::control::parse_reply(std::get<std::string>(line));
+    if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);
+    const Reply& reply = std::get<Reply>(parsed);
+    if (!reply.ok) {
+        std::cerr << (args.command == "restart" ? "" : "angelctl: ") << reply.text << "\n";
+        return kFailed;
+    }
+    if (args.command == "status") {
+        std::cout << (args.json ? angel::control::render_status_json(reply.instances)
+                                : angel::control::render_status_lines(reply.instances));
+        for (const auto& s : reply.instances) {
+            if (!s.running()) return kNotRunning;
+        }
+        return 0;
+    }
+    std::cout << reply.text << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    auto parsed = angelctl::parse_args(args);
+    if (std::holds_alternative<angelctl::Help>(parsed)) {
+        std::cout << angelctl::usage_text();
+        return 0;
+    }
+    if (auto* error = std::get_if<angelctl::UsageError>(&parsed)) {
+        std::cerr << "angelctl: " << error->text << "\n" << angelctl::usage_text();
+        return kUsage;
+    }
+    try {
+        return run(std::get<angelctl::Args>(parsed));
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+}
