@@ -40,7 +40,7 @@ deb=$(ls "$work"/pkg/angel_*.deb)
 dpkg -i "$deb" >/dev/null || fail "dpkg -i"
 
 # What it installed.
-for f in /usr/bin/angel /usr/share/man/man1/angel.1.gz /usr/share/doc/angel/copyright \
+for f in /usr/bin/angel /usr/bin/angelctl /usr/share/man/man1/angel.1.gz /usr/share/man/man1/angelctl.1.gz /usr/share/doc/angel/copyright \
          /usr/share/doc/angel/examples/angel.conf /usr/share/doc/angel/examples/web/server.py \
          /usr/lib/systemd/system/angel.service /etc/angel/angel.conf; do
     [ -f "$f" ] || fail "missing $f"
@@ -51,8 +51,13 @@ grep -qx /etc/angel/angel.conf /var/lib/dpkg/info/angel.conffiles || fail "/etc/
 /usr/bin/angel --help > "$work/help.installed" || fail "angel --help"
 "$build/angel" --help > "$work/help.built"
 cmp -s "$work/help.installed" "$work/help.built" || fail "the installed angel's help differs"
+# angelctl check on the example and on the packaged config (which names a control socket).
+/usr/bin/angelctl check /usr/share/doc/angel/examples/angel.conf > "$work/check" || fail "angelctl check on the example"
+grep -qx "napper" "$work/check" || fail "angelctl check did not list the example's napper"
+/usr/bin/angelctl check /etc/angel/angel.conf > /dev/null || fail "angelctl check /etc/angel/angel.conf"
 mkdir "$work/run"
 cp /usr/share/doc/angel/examples/angel.conf "$work/run/"
+echo "control = \"$work/run/angel.sock\"" >> "$work/run/angel.conf"
 (cd "$work/run" && exec setsid /usr/bin/angel angel.conf > angel.log 2>&1) &
 angel_pid=$!
 for _ in $(seq 1 100); do
@@ -60,6 +65,9 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 grep -q "{- program: napper -} RUNNING" "$work/run/angel.log" || fail "the installed angel did not run the example"
+# The installed angelctl against the installed angel, through the socket the config names.
+/usr/bin/angelctl -c "$work/run/angel.conf" status napper > "$work/status" || fail "angelctl status napper"
+grep -q "^napper  *running" "$work/status" || fail "angelctl status: $(cat "$work/status")"
 kill -TERM "$angel_pid"
 wait "$angel_pid" || fail "angel's exit status after TERM"
 angel_pid=
@@ -68,7 +76,7 @@ grep -q "That's all folks!" "$work/run/angel.log" || fail "no clean shutdown"
 # The unit: systemd's own check (its Documentation= needs `man`, which may be absent).
 if command -v systemd-analyze >/dev/null; then
     if ! systemd-analyze verify /usr/lib/systemd/system/angel.service > "$work/verify" 2>&1; then
-        if grep -v "man angel(1)" "$work/verify" | grep -q .; then
+        if grep -v "man angel" "$work/verify" | grep -q .; then
             cat "$work/verify"
             fail "systemd-analyze verify"
         fi
