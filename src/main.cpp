@@ -28,9 +28,14 @@ int main(int argc, char** argv) {
     const auto& options = std::get<angel::Options>(parsed);
     angel::init_log(options.verbosity);
     try {
-        boost::asio::io_context io;
-        angel::Daemon daemon(io, options);
-        return daemon.run();
+        int status = 0;
+        {
+            boost::asio::io_context io;
+            angel::Daemon daemon(io, options);
+            status = daemon.run();
+        }
+        angel::flush_log_at_exit();  // records a full stdout kept waiting (at most 10 s)
+        return status;
     } catch (const std::exception& e) {  // the loop could not be set up (no descriptor left...)
         angel::report_error(e.what());
         return 1;

@@ -2,7 +2,10 @@
 // exception ends.
 #include "supervisor/loop/daemon.hpp"
 
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
@@ -27,6 +30,7 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       // start-up is queued instead of killing angel (defect D15, fixed).
       control_signals_(io, SIGHUP, SIGTERM, SIGINT),
       child_signal_(io),
+      stdout_watch_(io),
       effects_(io, options_.config_file, [this] { reap_children(); }),
       supervisor_(effects_) {
     const int child_fd = open_child_signal_fd();
@@ -35,9 +39,11 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
     ignore_process_signals();
     unblock_handled_signals();
     note_signal_dispositions();  // children put back exactly these
+    set_log_backlog_handler([this] { watch_stdout(); });
 }
 
 Daemon::~Daemon() {
+    set_log_backlog_handler(nullptr);  // main writes what still waits, at exit
     if (control_socket_) close_listen_socket(*control_socket_);
 }
 
@@ -139,6 +145,32 @@ void Daemon::do_await_signal() {
             supervisor_.on_shutdown_signal();
         }
     });
+}
+
+void Daemon::watch_stdout() {
+    if (stdout_waiting_) return;
+    if (!stdout_watch_.is_open()) {
+        // Asio would make a descriptor it waits on non-blocking, and stdout's file
+        // description is shared (a `cat` logger, the shell): so Asio waits on an epoll
+        // instance of our own, readable while stdout is writable.
+        const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+        epoll_event writable{};
+        writable.events = EPOLLOUT;
+        boost::system::error_code ec;
+        if (ep >= 0 && ::epoll_ctl(ep, EPOLL_CTL_ADD, STDOUT_FILENO, &writable) == 0) stdout_watch_.assign(ep, ec);
+        if (!stdout_watch_.is_open()) {
+            if (ep >= 0) ::close(ep);
+            flush_log_at_exit();  // cannot wait on it: write it out, bounded
+            return;
+        }
+    }
+    stdout_waiting_ = true;
+    stdout_watch_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                             [this](const boost::system::error_code& ec) {
+                                 stdout_waiting_ = false;
+                                 if (ec) return;
+                                 if (flush_log_backlog()) watch_stdout();
+                             });
 }
 
 void Daemon::do_await_child() {

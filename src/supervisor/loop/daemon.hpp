@@ -30,11 +30,14 @@ private:
     void do_await_signal();
     void do_await_child();
     void reap_children();
+    void watch_stdout();  ///< records wait for a full stdout: write them when it drains
 
     boost::asio::io_context& io_;
     Options options_;
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
     boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
+    boost::asio::posix::stream_descriptor stdout_watch_;  ///< epoll on stdout, opened when records wait
+    bool stdout_waiting_ = false;
     OwnPidfile own_pidfile_;  ///< the top-level `pidfile`, if any; removed at exit
     std::optional<ListenSocket> control_socket_;  ///< bound at start-up, before the user switch
     AsioEffects effects_;

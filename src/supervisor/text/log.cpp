@@ -16,6 +16,8 @@
 #include <boost/log/attributes/attribute_value_impl.hpp>
 #include <boost/make_shared.hpp>
 
+#include "supervisor/text/stdout_writer.hpp"
+
 namespace angel {
 namespace {
 
@@ -42,18 +44,17 @@ bool write_all(int fd, std::string_view data) {
     return true;
 }
 
-/// Sink backend: one write(2) per formatted record, so that records never tear
-/// even when stdout is shared with children. After EPIPE it drops records
-/// (defect D25 of the original: it used to kill the logging thread).
+StdoutWriter& stdout_writer() {
+    static StdoutWriter writer(STDOUT_FILENO);
+    return writer;
+}
+
+/// Sink backend: each formatted record whole, through the writer that never waits on
+/// a slow reader (records never tear, even when stdout is shared with children). After
+/// EPIPE it drops records (defect D25 of the original: it used to kill the logging thread).
 class stdout_backend : public bl::sinks::basic_formatted_sink_backend<char> {
 public:
-    void consume(const bl::record_view&, const string_type& line) {
-        if (broken_) return;
-        if (!write_all(STDOUT_FILENO, line) && errno == EPIPE) broken_ = true;
-    }
-
-private:
-    bool broken_ = false;
+    void consume(const bl::record_view&, const string_type& line) { stdout_writer().write(line); }
 };
 
 /// `[YYYY/MM/DD HH:MM:SS]` in local time (TZ honoured), taken when the record is
@@ -102,6 +103,19 @@ void init_log(int verbosity) {
     core->add_sink(sink);
     core->set_filter(severity <= static_cast<Level>(verbosity));
 }
+
+void set_log_backlog_handler(std::function<void()> handler) {
+    stdout_writer().set_backlog_handler(std::move(handler));
+}
+
+bool flush_log_backlog() {
+    return stdout_writer().flush_some([](std::size_t dropped) {
+        return std::string(stamp_now()) + " {" + std::string(msg::ctx_main) + "} " + std::to_string(dropped) +
+               " log records dropped: standard output was full\n";
+    });
+}
+
+void flush_log_at_exit() { stdout_writer().flush_at_exit(10000); }
 
 void log(Level level, std::string_view ctx, std::string_view message) {
     auto& lg = logger();
