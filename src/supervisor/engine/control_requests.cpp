@@ -168,6 +168,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
         }
         switch (inst->state) {
             case InstanceState::waiting:
+                fx_.log(Level::v2, program_context(id), msg::restart_requested);
                 if (inst->delay_timer) inst->delay_timer->cancel();
                 return dispatch(*inst, InstanceEvent::delay_elapsed);
             case InstanceState::running:
@@ -184,6 +185,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
+        fx_.log(Level::v2, program_context(id), msg::restart_requested);
         inst->restart_now = true;
         const StopTarget target{inst->pid, 0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup};
         inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {

@@ -92,6 +92,7 @@ inline constexpr std::string_view retiring = "RETIRING pid ";
 inline constexpr std::string_view ended_replaced = "ENDED (replaced)";
 inline constexpr std::string_view recycle = "RECYCLE: ";
 inline constexpr std::string_view recycle_requested = "asked by angelctl restart";
+inline constexpr std::string_view restart_requested = "RESTART asked by angelctl";
 inline constexpr std::string_view status = "STATUS: ";
 // {process-monitor}
 inline constexpr std::string_view rollout_started = "Rollout started: ";
