@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -34,10 +36,33 @@ int fail(const std::string& line) {
     return kFailed;
 }
 
+/// A top-level path key as angel reads it at start-up: nullopt, or the error line.
+std::optional<std::string> top_level_error(const configurator::Map& map, const std::string& key, bool absolute) {
+    auto value = angel::top_level_path(map, key);
+    if (!value) return std::nullopt;
+    if (value->index() == 1) return std::get<1>(*value);
+    const std::string& path = std::get<0>(*value);
+    if (absolute && (path.empty() || path.front() != '/')) return key + ": \"" + path + "\" is not an absolute path";
+    return std::nullopt;
+}
+
 int check(const std::string& path) {
+    auto map = angel::read_config_map(path);
+    if (auto* error = std::get_if<std::string>(&map)) {
+        // The text angel logs for this config on a reload, under its Config Error header.
+        std::cerr << *error << "\n";
+        return kFailed;
+    }
+    const auto& m = std::get<configurator::Map>(map);
+    // What angel refuses at start-up (it reads these once, then).
+    for (const auto& error : {top_level_error(m, "pidfile", false), top_level_error(m, "control", true)}) {
+        if (error) {
+            std::cerr << *error << "\n";
+            return kFailed;
+        }
+    }
     auto specs = angel::read_program_specs(path);
     if (auto* error = std::get_if<std::string>(&specs)) {
-        // The text angel logs for this config on a reload, under its Config Error header.
         std::cerr << *error << "\n";
         return kFailed;
     }
@@ -50,10 +75,12 @@ std::variant<std::string, int> socket_path(const angelctl::Args& args) {
     if (!args.config) return std::string(angelctl::kDefaultSocket);
     auto map = angel::read_config_map(*args.config);
     if (auto* error = std::get_if<std::string>(&map)) return fail(*error);
-    auto control = angel::top_level_path(std::get<configurator::Map>(map), "control");
-    if (!control) return fail(*args.config + " has no top-level `control`: angel listens on no socket");
-    if (control->index() == 1) return fail(std::get<1>(*control));
-    return std::get<0>(*control);
+    const auto& m = std::get<configurator::Map>(map);
+    if (!angel::top_level_path(m, "control")) {
+        return fail(*args.config + " has no top-level `control`: angel listens on no socket");
+    }
+    if (auto error = top_level_error(m, "control", true)) return fail(*error);
+    return std::get<0>(*angel::top_level_path(m, "control"));
 }
 
 /// Sends one request and reads the one reply line; `timeout_ms` < 0: wait as long as angel works.
@@ -78,6 +105,9 @@ std::variant<std::string, int> exchange(const std::string& path, const std::stri
     for (std::size_t sent = 0; sent < request.size();) {
         const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
+        // angel may have answered (a refusal) and closed before reading: its reply is
+        // still there to read.
+        if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) break;
         if (n < 0) return fail("sending to " + path + ": " + std::strerror(errno));
         sent += static_cast<std::size_t>(n);
     }
@@ -90,6 +120,8 @@ std::variant<std::string, int> exchange(const std::string& path, const std::stri
         if (ready == 0) return fail("no reply from angel within " + std::to_string(timeout_ms / 1000) + " seconds");
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
+        // A reset after a whole reply line (angel closed on unread data): the reply stands.
+        if (n < 0 && errno == ECONNRESET && reply.find('\n') != std::string::npos) break;
         if (n < 0) return fail("reading from " + path + ": " + std::strerror(errno));
         if (n == 0) break;
         reply.append(buffer, static_cast<std::size_t>(n));
@@ -122,7 +154,17 @@ int run(const angelctl::Args& args) {
     if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);
     const Reply& reply = std::get<Reply>(parsed);
     if (!reply.ok) {
-        std::cerr << (args.command == "restart" ? "" : "angelctl: ") << reply.text << "\n";
+        // A restart's reply has a line per program, each an error line of its own; any
+        // other error is one text (a config error may span lines), as angel has it.
+        if (args.command != "restart") {
+            std::cerr << "angelctl: " << reply.text << "\n";
+            return kFailed;
+        }
+        for (std::size_t start = 0; start <= reply.text.size();) {
+            const std::size_t end = std::min(reply.text.find('\n', start), reply.text.size());
+            std::cerr << "angelctl: " << reply.text.substr(start, end - start) << "\n";
+            start = end + 1;
+        }
         return kFailed;
     }
     if (args.command == "status") {

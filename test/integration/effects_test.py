@@ -4,7 +4,7 @@
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
         out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
-        hup-storm)
+        stdout-unread | hup-storm)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -528,6 +528,45 @@ def piped_config(angel):
     return 0
 
 
+def stdout_unread(angel):
+    """angel's stdout is a pipe nobody reads for 6 s while a program restarts at `delay = 0`
+    (thousands of records): supervision goes on (the records wait in angel's memory, not
+    angel in write(2)); once the reader reads, every record comes out, in order, none lost."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0)
+        r, w = os.pipe()
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=w, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        os.close(w)
+        try:
+            wait_for(lambda: line_count(ticks) >= 10, 15, "the ticker")
+            first = line_count(ticks)
+            time.sleep(6)  # nobody reads: the pipe (64 KiB) is full within a second
+            during = line_count(ticks) - first
+            assert during > 200, f"only {during} restarts in 6 s with stdout unread: angel waits on its log"
+            proc.send_signal(signal.SIGTERM)
+            data = b""
+            while True:
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+            assert proc.wait(timeout=20) == 0
+            lines = data.decode().splitlines()
+            assert lines[-1].endswith("{main} That's all folks!"), lines[-3:]
+            assert not any("dropped" in line for line in lines), "records were dropped"
+            # Every restart logged: as many RUNNING records as the ticker wrote ticks
+            # (at most one more, the run TERM ended before it wrote).
+            running = sum(1 for line in lines if line.endswith("{- program: ticker -} RUNNING"))
+            assert abs(running - line_count(ticks)) <= 1, (running, line_count(ticks))
+            stamps = [line[:21] for line in lines]
+            assert stamps == sorted(stamps), "records out of order"
+        finally:
+            os.close(r)
+            kill_session(proc)
+    return 0
+
+
 def hup_storm(angel):
     """1000 HUPs a second for 10 s while the config flips between two versions of 20
     programs: angel stays up, and after one last config and HUP exactly its 20 programs run
@@ -594,7 +633,7 @@ def main():
                   "pid-one": pid_one, "full-stdout": full_stdout,
                   "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
                   "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
-                  "own-pidfile": own_pidfile, "fifo-config": fifo_config, "piped-config": piped_config,
+                  "own-pidfile": own_pidfile, "fifo-config": fifo_config, "piped-config": piped_config, "stdout-unread": stdout_unread,
                   "hup-storm": hup_storm}[test](angel)
     except AssertionError as e:
         print(f"FAIL {test}: {e}")

@@ -198,6 +198,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
 }
 
 std::optional<RequestOutcome> Supervisor::restart_outcome(const RestartToken& token) const {
+    if (scheduler_.shutdown_requested()) return RequestOutcome{false, "angel is shutting down"};
     auto h = history_.find(token.id);
     if (h == history_.end()) return RequestOutcome{false, token.id + " left the config"};
     if (token.served) {

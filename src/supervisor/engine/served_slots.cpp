@@ -287,6 +287,7 @@ void Supervisor::promote(Slot& slot) {
     slot.recycle.reset();
     slot.serving = std::move(slot.candidate);
     ++history_[slot.id].promotions;
+    history_[slot.id].last_error.clear();
     if (const auto maxage = slot.serving->spec.serve->maxage) {
         // Staggered by slot so that a block's instances do not all recycle at once:
         // instance k of n recycles at maxage * (1 - (k-1) / 2n).
@@ -310,6 +311,10 @@ void Supervisor::candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, s
     History& history = history_[slot.id];
     ++history.start_failures;
     history.last_error = std::string(why);
+    // An angelctl restart that failed is over: the old one keeps serving, and nothing
+    // retries it unasked (maxage and maxrss recycling do retry, with the back-off).
+    const bool asked = slot.recycle && *slot.recycle == msg::recycle_requested && slot.serving;
+    if (asked) slot.recycle.reset();
     Group& group = groups_[slot.group];
     if (gen) {
         slot.failed_spec = gen->spec;
@@ -320,6 +325,11 @@ void Supervisor::candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, s
         }
     } else if (const ProgramSpec* want = served_desired(slot)) {
         slot.failed_spec = *want;
+    }
+    if (asked) {
+        fx_.log(Level::v1, program_context(slot.id),
+                std::string(why) + std::string(msg::old_keeps_running) + std::string(msg::restart_given_up));
+        return request_replan(slot.group);
     }
     ++group.failures;
     const ProgramSpec* want = served_desired(slot);

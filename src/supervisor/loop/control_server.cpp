@@ -58,6 +58,7 @@ struct ControlServer::Connection : std::enable_shared_from_this<Connection> {
     asio::steady_timer timer;
     asio::streambuf input;
     std::string output;
+    std::string refusal;  ///< set: whatever it asks, this is the reply
     bool replied = false;
     std::shared_ptr<Counter> counter;
 };
@@ -92,20 +93,26 @@ void ControlServer::do_accept() {
 }
 
 void ControlServer::admit(std::shared_ptr<Connection> connection) {
-    auto refuse = [&](const std::string& why) {
-        // Best effort and never waiting: the client may not read at all.
-        const std::string text = control::render_reply(control::Reply{false, why, {}});
-        [[maybe_unused]] auto sent = ::send(connection->socket.native_handle(), text.data(), text.size(),
-                                            MSG_DONTWAIT | MSG_NOSIGNAL);
-        connection->close();
-    };
     if (counter_->open > kMaxConnections + 1) {  // +1: the one waiting in accept
-        return refuse("busy: " + std::to_string(kMaxConnections) + " connections are open");
+        // Over the limit nothing is read or kept: the request the client may already
+        // have sent is drained first (closing on unread data would reset the connection
+        // and lose the reply), then the reply goes out best effort, never waiting.
+        const int fd = connection->socket.native_handle();
+        char sink[4096];
+        for (int i = 0; i < 16 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+        }
+        const std::string text = control::render_reply(
+            control::Reply{false, "busy: " + std::to_string(kMaxConnections) + " connections are open", {}});
+        [[maybe_unused]] auto sent = ::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        ::shutdown(fd, SHUT_WR);
+        return connection->close();
     }
     const std::optional<uid_t> uid = peer_uid(connection->socket.native_handle());
     if (!uid || (*uid != 0 && *uid != allowed_uid_)) {
-        return refuse("permission denied: uid " + (uid ? std::to_string(*uid) : std::string("?")) +
-                      " is neither root nor angel's user");
+        // Refused after its request is read (bounded as any), so that the client gets
+        // the reply rather than a reset connection.
+        connection->refusal = "permission denied: uid " + (uid ? std::to_string(*uid) : std::string("?")) +
+                              " is neither root nor angel's user";
     }
     read_request(std::move(connection));
 }
@@ -122,6 +129,10 @@ void ControlServer::read_request(std::shared_ptr<Connection> connection) {
         connection->socket, connection->input, '\n',
         [this, connection](const boost::system::error_code& ec, std::size_t length) {
             connection->timer.cancel();
+            if (!connection->refusal.empty() &&
+                (!ec || ec == asio::error::eof || ec == asio::error::operation_aborted || ec == asio::error::not_found)) {
+                return connection->reply(control::render_reply(control::Reply{false, connection->refusal, {}}));
+            }
             if (ec == asio::error::operation_aborted) {
                 return connection->reply(control::render_reply(control::Reply{false, "no request within 5 seconds", {}}));
             }

@@ -87,6 +87,7 @@ inline constexpr std::string_view not_ready_eof = "NOT READY: closed its readine
 inline constexpr std::string_view not_ready_timeout = "NOT READY: not ready ";  // + "N seconds after it started"
 inline constexpr std::string_view not_ready_pidfile = "NOT READY: its pidfile could not be written";
 inline constexpr std::string_view next_try = "; next try in ";  // + "N seconds"
+inline constexpr std::string_view restart_given_up = "; the restart asked by angelctl failed";
 inline constexpr std::string_view old_keeps_running = "; the old instance keeps running";
 inline constexpr std::string_view retiring = "RETIRING pid ";
 inline constexpr std::string_view ended_replaced = "ENDED (replaced)";

@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(plain_and_served_programs) {
                "  listen = [\"8080\", \"/run/web.sock\"]\n"
                "  socketmode = \"0660\"\n"
                "  ready = \"notify\"\n"
-               "  readytimeout = 60\n"
+               "  readytimeout = 60  (default)\n"
                "  surge = 1  (default)\n",
                text);
 }
