@@ -20,31 +20,7 @@ import subprocess
 import tempfile
 import time
 
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def children(pid):
-    live = zombies = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            if fields[0] == "Z":
-                zombies += 1
-            else:
-                live += 1
-    return live, zombies
+from procstat import children, status_kb
 
 
 def config(programs, flip):

@@ -1,7 +1,6 @@
 // The daemon's log through Boost.Log, with our own formatter and a single-write sink.
 #include "supervisor/text/log.hpp"
 
-#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,25 +23,6 @@ namespace {
 namespace bl = boost::log;
 
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity, "Severity", Level)
-
-/// Writes a whole buffer to fd, retrying on short writes and EINTR, and waiting when an
-/// inherited non-blocking descriptor is full (a record is never torn); false on error.
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                pollfd writable{fd, POLLOUT, 0};
-                ::poll(&writable, 1, -1);
-                continue;
-            }
-            return false;
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 StdoutWriter& stdout_writer() {
     static StdoutWriter writer(STDOUT_FILENO);
@@ -132,7 +112,7 @@ void report_error(std::string_view text) {
     line += ": ";
     line += text;
     line += '\n';
-    write_all(STDERR_FILENO, line);
+    write_whole(STDERR_FILENO, line);
 }
 
 void set_program_name(std::string_view argv0) {

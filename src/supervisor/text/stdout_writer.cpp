@@ -10,13 +10,20 @@
 namespace angel {
 namespace {
 
-/// Blocking: the whole buffer, retrying short writes and EINTR; false on error.
-bool write_blocking(int fd, std::string_view data) {
+long monotonic_ms() {
+    timespec now {};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+bool write_whole(int fd, std::string_view data) {
     while (!data.empty()) {
         const ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {  // an inherited non-blocking fd
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 pollfd writable{fd, POLLOUT, 0};
                 ::poll(&writable, 1, -1);
                 continue;
@@ -27,14 +34,6 @@ bool write_blocking(int fd, std::string_view data) {
     }
     return true;
 }
-
-long monotonic_ms() {
-    timespec now {};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
-
-}  // namespace
 
 long StdoutWriter::write_nowait(std::string_view data) {
     iovec chunk{const_cast<char*>(data.data()), data.size()};
@@ -65,7 +64,7 @@ void StdoutWriter::write(std::string_view record) {
     if (broken_) return;
     if (backlog_bytes() > 0) return queue(record);  // after what waits, in order
     if (!nowait_) {
-        if (!write_blocking(fd_, record) && errno == EPIPE) broken_ = true;
+        if (!write_whole(fd_, record) && errno == EPIPE) broken_ = true;
         return;
     }
     const long n = write_nowait(record);
@@ -81,7 +80,7 @@ void StdoutWriter::write(std::string_view record) {
         case ENOSYS:
             // A regular file, a device, an old kernel: blocking writes, as before.
             nowait_ = false;
-            if (!write_blocking(fd_, record) && errno == EPIPE) broken_ = true;
+            if (!write_whole(fd_, record) && errno == EPIPE) broken_ = true;
             return;
         case EPIPE:
             broken_ = true;
@@ -103,7 +102,7 @@ bool StdoutWriter::flush_some(const std::function<std::string(std::size_t)>& dro
             if (errno == EPIPE) broken_ = true;
             if (errno == EOPNOTSUPP) {
                 nowait_ = false;
-                if (!write_blocking(fd_, std::string_view(backlog_).substr(sent_)) && errno == EPIPE) broken_ = true;
+                if (!write_whole(fd_, std::string_view(backlog_).substr(sent_)) && errno == EPIPE) broken_ = true;
             }
             sent_ = backlog_.size();
             break;

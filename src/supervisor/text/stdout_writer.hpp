@@ -13,6 +13,10 @@
 
 namespace angel {
 
+/// Blocking: the whole buffer, retrying short writes and EINTR (and waiting when an
+/// inherited descriptor is non-blocking and full); false on error, errno set.
+bool write_whole(int fd, std::string_view data);
+
 class StdoutWriter {
 public:
     /// Past this many bytes waiting, records are dropped (and counted) until it drains.
