@@ -2,6 +2,7 @@
 #include "configurator/read_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <fcntl.h>
 #include <poll.h>
@@ -59,6 +60,11 @@ std::optional<std::string> read_opened_file(const std::string& path, int fd, Tex
     struct stat st {};
     std::size_t capacity = 1 << 16;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        // Too large is known before a byte is read: no memory for what is refused.
+        if (static_cast<std::uint64_t>(st.st_size) > kMaxFileBytes) {
+            ::close(fd);
+            return errors::file_too_large(path);
+        }
         capacity = static_cast<std::size_t>(st.st_size) + 1;  // +1: see EOF in one read
     }
     text = TextBuffer();
