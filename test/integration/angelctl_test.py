@@ -10,7 +10,6 @@ Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 import json
 import os
 import pwd
-import random
 import re
 import resource
 import shutil
@@ -23,7 +22,8 @@ import tempfile
 import threading
 import time
 
-SKIP = 77
+from support import SKIP, alive, free_port, kill_session, run_test, wait_for, write
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
 CORPUS = os.path.abspath(os.path.join(HERE, "..", "configs", "configurator"))
@@ -34,58 +34,6 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 STAMP = re.compile(r"^\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] ")
 
 ANGEL = ANGELCTL = None  # set by main()
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def write(path, text, mode=0o644):
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-
-
-def kill_session(proc):
-    """SIGKILL to angel's whole session: whatever a test left behind goes."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def alive(pid):
-    """The process exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def free_port():
-    """A random port below the usual ephemeral range that nobody holds now (v4 and v6 wildcard)."""
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                s.bind(("0.0.0.0", port))
-            if socket.has_ipv6:
-                try:
-                    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-                        s.bind(("::", port))
-                except OSError as e:
-                    if e.errno == 98:
-                        continue
-            return port
-        except OSError:
-            continue
-    raise AssertionError("no free port")
 
 
 def who(port, timeout=5):
@@ -1097,18 +1045,11 @@ def main():
         print(__doc__)
         return 2
     ANGEL, ANGELCTL, test = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-    started = time.monotonic()
-    try:
+
+    def body():
         with tempfile.TemporaryDirectory() as work:
-            work = os.path.realpath(work)
-            result = TESTS[test](work)
-    except AssertionError as e:
-        print(f"FAIL {test}: {e}")
-        return 1
-    if result == SKIP:
-        return SKIP
-    print(f"PASS {test} ({time.monotonic() - started:.1f} s)")
-    return 0
+            return TESTS[test](os.path.realpath(work))
+    return run_test(test, body)
 
 
 if __name__ == "__main__":

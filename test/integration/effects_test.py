@@ -15,30 +15,7 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def line_count(path):
-    try:
-        with open(path) as f:
-            return sum(1 for _ in f)
-    except FileNotFoundError:
-        return 0
-
-
-def write(path, text, mode=0o644):
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
+from support import SKIP, kill_session, line_count, run_test, wait_for, write
 
 
 def write_ticker(work, delay):
@@ -48,14 +25,6 @@ def write_ticker(work, delay):
     write(os.path.join(work, "angel.conf"),
           f'ticker {{\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = {delay}\n}}\n')
     return os.path.join(work, "ticks.log")
-
-
-def kill_session(proc):
-    """SIGKILL to angel's whole session: whatever a test left behind goes."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def stop_cleanly(proc):
@@ -626,22 +595,16 @@ def hup_storm(angel):
     return 0
 
 
+TESTS = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
+         "pid-one": pid_one, "full-stdout": full_stdout, "out-of-descriptors": out_of_descriptors,
+         "out-of-processes": out_of_processes, "killgroup": killgroup, "maxdelay": maxdelay,
+         "sd-notify": sd_notify, "own-pidfile": own_pidfile, "fifo-config": fifo_config,
+         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm}
+
+
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
-    try:
-        result = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
-                  "pid-one": pid_one, "full-stdout": full_stdout,
-                  "out-of-descriptors": out_of_descriptors, "out-of-processes": out_of_processes,
-                  "killgroup": killgroup, "maxdelay": maxdelay, "sd-notify": sd_notify,
-                  "own-pidfile": own_pidfile, "fifo-config": fifo_config, "piped-config": piped_config, "stdout-unread": stdout_unread,
-                  "hup-storm": hup_storm}[test](angel)
-    except AssertionError as e:
-        print(f"FAIL {test}: {e}")
-        return 1
-    if result == SKIP:
-        return SKIP
-    print(f"PASS {test}")
-    return 0
+    return run_test(test, lambda: TESTS[test](angel))
 
 
 if __name__ == "__main__":

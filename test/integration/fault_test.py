@@ -15,7 +15,6 @@ The machine these run on may be slow and busy: every wait has a wide timeout.
 """
 import os
 import pwd
-import random
 import re
 import signal
 import socket
@@ -24,36 +23,14 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
+from support import SKIP, free_port, line_count, run_test, wait_for, write
+
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 PYTHON = sys.executable
 MiB = 1 << 20
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def line_count(path):
-    try:
-        with open(path) as f:
-            return sum(1 for _ in f)
-    except FileNotFoundError:
-        return 0
-
-
-def write(path, text, mode=0o644):
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-
 
 def replace(path, text, mode=0o644):
     """Writes `text` beside `path` and renames it over `path`: a reload never sees half a file."""
@@ -97,27 +74,6 @@ def processes():
             continue
         found.append((int(name), int(fields[1]), fields[0], int(fields[3]), cmdline))
     return found
-
-
-def free_port():
-    """A random port below the usual ephemeral range that nobody holds now, on 0.0.0.0 and [::]
-    (as serve_test.py picks them)."""
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                s.bind(("0.0.0.0", port))
-            if socket.has_ipv6:
-                try:
-                    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-                        s.bind(("::", port))
-                except OSError as e:
-                    if e.errno == 98:  # EADDRINUSE; any other error: no IPv6 here, fine
-                        continue
-            return port
-        except OSError:
-            continue
-    raise AssertionError("no free port")
 
 
 def http_get(port, timeout=5):
@@ -580,7 +536,7 @@ def term_during_startup(binary, work):
             took = time.monotonic() - started
             ran = a.count("{- program: p000 -} RUNNING")
             if way == "raw" and status == -signal.SIGTERM:
-                assert ran == 0, f"raw: angel died of TERM after starting programs:\n" + "\n".join(a.messages())
+                assert ran == 0, "raw: angel died of TERM after starting programs:\n" + "\n".join(a.messages())
             else:
                 assert status == 0, f"{way}: exit status {status}:\n" + "\n".join(a.messages()[-20:])
                 assert "{main} INT | TERM received; initiating shutdown..." in a.messages(), a.messages()[-5:]
@@ -849,17 +805,11 @@ TESTS = {"log-unwritable": log_unwritable, "log-full": log_full, "config-unreada
 
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
-    started = time.monotonic()
-    try:
+
+    def body():
         with tempfile.TemporaryDirectory() as work:
-            result = TESTS[test](angel, work)
-    except AssertionError as e:
-        print(f"FAIL {test}: {e}")
-        return 1
-    if result == SKIP:
-        return SKIP
-    print(f"PASS {test} ({time.monotonic() - started:.1f} s)")
-    return 0
+            return TESTS[test](angel, work)
+    return run_test(test, body)
 
 
 if __name__ == "__main__":

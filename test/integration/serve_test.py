@@ -20,48 +20,13 @@ import tempfile
 import threading
 import time
 
-SKIP = 77
+from support import SKIP, free_port, run_test, wait_for, write
+
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 # The interpreter itself, not a `python3` found on PATH: a wrapper (pyenv's shim) would add
 # its own variables and descriptors to what the server sees. PYTHONCOERCECLOCALE=0 in every
 # env block keeps Python from adding LC_CTYPE to its own environment.
 PYTHON = sys.executable
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def write(path, text, mode=0o644):
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-
-
-def free_port(host="0.0.0.0", family=socket.AF_INET):
-    """A random port below the usual ephemeral range (so no client socket takes it meanwhile)
-    that nobody holds now, on `host` and, for the wildcard, on [::] too."""
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        try:
-            with socket.socket(family, socket.SOCK_STREAM) as s:
-                s.bind((host, port))
-            if host == "0.0.0.0" and socket.has_ipv6:
-                try:
-                    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-                        s.bind(("::", port))
-                except OSError as e:
-                    if e.errno == 98:  # EADDRINUSE; any other error: no IPv6 here, fine
-                        continue
-            return port
-        except OSError:
-            continue
-    raise AssertionError("no free port")
 
 
 def get(addr, path="/", timeout=5):
@@ -737,17 +702,11 @@ TESTS = {"basic": basic, "rollout": rollout, "broken": broken, "ready-timeout": 
 
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
-    started = time.monotonic()
-    try:
+
+    def body():
         with tempfile.TemporaryDirectory() as work:
-            result = TESTS[test](angel, work)
-    except AssertionError as e:
-        print(f"FAIL {test}: {e}")
-        return 1
-    if result == SKIP:
-        return SKIP
-    print(f"PASS {test} ({time.monotonic() - started:.1f} s)")
-    return 0
+            return TESTS[test](angel, work)
+    return run_test(test, body)
 
 
 if __name__ == "__main__":
