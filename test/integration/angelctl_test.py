@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-from support import SKIP, alive, free_port, kill_session, run_test, wait_for, write
+from support import SKIP, alive, free_port, kill_session, run_test, wait_for, who, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -34,21 +34,6 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 STAMP = re.compile(r"^\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] ")
 
 ANGEL = ANGELCTL = None  # set by main()
-
-
-def who(port, timeout=5):
-    """{'version': .., 'pid': .., ...} of the serve.py instance that answered `/`."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(("127.0.0.1", port))
-        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    if not head.startswith(b"HTTP/1.0 200 "):
-        raise AssertionError(f"bad response {data!r}")
-    return dict(field.split("=", 1) for field in body.decode().split())
 
 
 def recv_all(sock, timeout):

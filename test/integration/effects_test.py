@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from support import SKIP, kill_session, line_count, run_test, wait_for, write
+from support import SKIP, kill_session, line_count, processes, run_test, wait_for, write
 
 
 def write_ticker(work, delay):
@@ -146,33 +146,14 @@ def pid_one(angel):
                                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
 
-        def ppid_and_state(pid):
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return int(fields[1]), fields[0]
-
-        def processes():
-            """(pid, ppid, state, cmdline) of every process on the machine."""
-            out = []
-            for name in os.listdir("/proc"):
-                if name.isdigit():
-                    try:
-                        ppid, state = ppid_and_state(int(name))
-                        with open(f"/proc/{name}/cmdline", "rb") as f:
-                            cmdline = f.read().replace(b"\0", b" ").decode().strip()
-                    except (OSError, ValueError):
-                        continue
-                    out.append((int(name), ppid, state, cmdline))
-            return out
-
         try:
-            wait_for(lambda: any(p[1] == proc.pid and angel in p[3] for p in processes()), 10, "angel under unshare")
-            angel_pid = next(p[0] for p in processes() if p[1] == proc.pid and angel in p[3])
-            wait_for(lambda: any(p[1] == angel_pid and p[3] == "sleep 3" for p in processes()), 10,
+            wait_for(lambda: any(p[1] == proc.pid and angel in p[4] for p in processes()), 10, "angel under unshare")
+            angel_pid = next(p[0] for p in processes() if p[1] == proc.pid and angel in p[4])
+            wait_for(lambda: any(p[1] == angel_pid and p[4] == "sleep 3" for p in processes()), 10,
                      "the orphan reparented to angel")
             time.sleep(4)  # the orphan has exited (3 s) a second ago or more
-            leftovers = [p for p in processes() if p[1] == angel_pid and (p[2] == "Z" or p[3] == "sleep 3")]
-            programs = [p for p in processes() if p[1] == angel_pid and p[3] == "sleep 60"]
+            leftovers = [p for p in processes() if p[1] == angel_pid and (p[2] == "Z" or p[4] == "sleep 3")]
+            programs = [p for p in processes() if p[1] == angel_pid and p[4] == "sleep 60"]
             with open(log_path) as f:
                 text = f.read()
             assert leftovers == [], f"orphan not reaped: {leftovers}"

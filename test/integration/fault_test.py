@@ -14,7 +14,6 @@ in a session of its own (start_new_session) and kills that whole session when it
 The machine these run on may be slow and busy: every wait has a wide timeout.
 """
 import os
-import pwd
 import re
 import signal
 import socket
@@ -23,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from support import SKIP, free_port, line_count, run_test, wait_for, write
+from support import SKIP, free_port, get, line_count, needs_root_and_nobody, processes, run_test, stat_fields, wait_for, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 PYTHON = sys.executable
@@ -52,52 +51,6 @@ def block(name, exec_, **keys):
     for key, value in keys.items():
         lines.append(f'  {key} = "{value}"' if isinstance(value, str) else f"  {key} = {value}")
     return f"{name} {{\n" + "\n".join(lines) + "\n}\n"
-
-
-def stat_fields(pid):
-    """The fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, ..."""
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()
-
-
-def processes():
-    """(pid, ppid, state, session, cmdline) of every process on the machine."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            fields = stat_fields(name)
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-        except (OSError, ValueError, IndexError):
-            continue
-        found.append((int(name), int(fields[1]), fields[0], int(fields[3]), cmdline))
-    return found
-
-
-def http_get(port, timeout=5):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(("127.0.0.1", port))
-        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    return data.decode(errors="replace")
-
-
-def needs_root_and_nobody():
-    """None when the test can switch to nobody; else prints why and returns SKIP."""
-    if os.geteuid() != 0:
-        print("skipped: needs root")
-        return SKIP
-    try:
-        pwd.getpwnam("nobody")
-    except KeyError:
-        print("skipped: no user nobody")
-        return SKIP
-    return None
 
 
 class Angel:
@@ -743,7 +696,7 @@ def listen_taken(binary, work):
         a.wait(f'{{process-monitor}} Listening on "{port}"', 20)
         a.wait("{- program: web -} RUNNING", 20)
         wait_for(lambda: _answers(port), 20, "an answer on the port")
-        assert "version=1" in http_get(port)
+        assert "version=1" in get(port)
         a.check_healthy(ticks, fds + 1)  # now angel holds the listening socket
         a.stop()
         assert a.errors() == [], a.errors()
@@ -754,8 +707,8 @@ def listen_taken(binary, work):
 
 def _answers(port):
     try:
-        return "version=" in http_get(port, timeout=2)
-    except OSError:
+        return "version=" in get(port, timeout=2)
+    except (OSError, AssertionError):
         return False
 
 

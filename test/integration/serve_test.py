@@ -20,36 +20,13 @@ import tempfile
 import threading
 import time
 
-from support import SKIP, free_port, run_test, wait_for, write
+from support import SKIP, free_port, get, run_test, wait_for, who, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 # The interpreter itself, not a `python3` found on PATH: a wrapper (pyenv's shim) would add
 # its own variables and descriptors to what the server sees. PYTHONCOERCECLOCALE=0 in every
 # env block keeps Python from adding LC_CTYPE to its own environment.
 PYTHON = sys.executable
-
-
-def get(addr, path="/", timeout=5):
-    """One HTTP/1.0 GET on a new connection; the body. addr: port (127.0.0.1), (host, port) or a unix path."""
-    if isinstance(addr, int):
-        addr = ("127.0.0.1", addr)
-    family = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET6 if ":" in addr[0] else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(addr)
-        s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    if not head.startswith(b"HTTP/1.0 200 "):
-        raise AssertionError(f"bad response {data!r}")
-    return body.decode()
-
-
-def who(addr):
-    """{'version': .., 'pid': .., 'fd': .., 'name': ..} of the instance that answered `/`."""
-    return dict(field.split("=", 1) for field in get(addr).split())
 
 
 def program(version, *server_args, listen=None, ready=None, count=1, extra=""):

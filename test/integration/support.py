@@ -1,6 +1,7 @@
 """What the integration tests share: waiting, files, processes, ports, and the way each
 test script runs one named test (exit 0 pass, 1 fail, 77 skip: ctest's SKIP_RETURN_CODE)."""
 import os
+import pwd
 import random
 import signal
 import socket
@@ -86,3 +87,61 @@ def run_test(name, body):
         return SKIP
     print(f"PASS {name} ({time.monotonic() - started:.1f} s)")
     return 0
+
+
+def needs_root_and_nobody():
+    """None when the test can switch to user nobody; else prints why and returns SKIP."""
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return SKIP
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        print("skipped: no user nobody")
+        return SKIP
+    return None
+
+
+def stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, ..."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def processes():
+    """(pid, ppid, state, session, cmdline) of every process on the machine."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            fields = stat_fields(name)
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, ValueError, IndexError):
+            continue
+        found.append((int(name), int(fields[1]), fields[0], int(fields[3]), cmdline))
+    return found
+
+
+def get(addr, path="/", timeout=5):
+    """One HTTP/1.0 GET on a new connection; the body. addr: port (127.0.0.1), (host, port) or a unix path."""
+    if isinstance(addr, int):
+        addr = ("127.0.0.1", addr)
+    family = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET6 if ":" in addr[0] else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(addr)
+        s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.0 200 "):
+        raise AssertionError(f"bad response {data!r}")
+    return body.decode()
+
+
+def who(addr, timeout=5):
+    """{'version': .., 'pid': .., 'fd': .., 'name': ..} of the serve.py instance that answered `/`."""
+    return dict(field.split("=", 1) for field in get(addr, timeout=timeout).split())
