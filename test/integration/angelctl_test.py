@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-from support import SKIP, alive, free_port, kill_session, run_test, wait_for, who, write
+from support import AngelLog, SKIP, alive, free_port, kill_session, run_test, wait_for, who, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -31,7 +31,6 @@ CORPUS = os.path.abspath(os.path.join(HERE, "..", "configs", "configurator"))
 PYTHON = sys.executable
 # For children that run as nobody: a per-user interpreter (under /root) is out of their reach.
 SYSTEM_PYTHON = "/usr/bin/python3"
-STAMP = re.compile(r"^\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] ")
 
 ANGEL = ANGELCTL = None  # set by main()
 
@@ -79,7 +78,7 @@ def as_user(uid, gid):
     return {"user": uid, "group": gid, "extra_groups": []}
 
 
-class Angel:
+class Angel(AngelLog):
     """angel CONFIG in `work` (`control` set to work/angel.sock unless `sock` says otherwise),
     its stdout in angel.log, its stderr in angel.log.err; close() kills its whole session."""
 
@@ -95,30 +94,9 @@ class Angel:
             self.proc = subprocess.Popen([ANGEL, conf, *args], cwd=work, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL, start_new_session=True)
 
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
     def err(self):
         with open(self.err_path, errors="replace") as f:
             return f.read()
-
-    def messages(self):
-        """The log lines without their time stamps."""
-        return [STAMP.sub("", line) for line in self.log().splitlines()]
-
-    def find(self, text, start=0):
-        for i, m in enumerate(self.messages()[start:], start):
-            if m == text or (text.endswith("…") and m.startswith(text[:-1])):
-                return i
-        return None
-
-    def wait(self, text, timeout, start=0):
-        try:
-            wait_for(lambda: self.find(text, start) is not None, timeout, repr(text))
-        except AssertionError as e:
-            raise AssertionError(f"{e} in the log:\n{self.log()}") from None
-        return self.find(text, start)
 
     def ctl(self, *args, timeout=60, via="-s", **kw):
         """angelctl -s SOCKET ARGS (or -c CONFIG with via="-c"); the CompletedProcess (text)."""
@@ -161,24 +139,6 @@ class Angel:
         assert self.proc.poll() is None, f"angel died ({self.proc.returncode}): {self.err()}\n{self.log()}"
         r = self.ctl("status")
         assert r.returncode in (0, 3) and r.stdout and r.stderr == "", describe(r)
-
-    def children(self, match):
-        """Pids of angel's live children whose command line contains `match`."""
-        found = []
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) != self.proc.pid or fields[0] == "Z":
-                    continue
-                with open(f"/proc/{name}/cmdline", "rb") as f:
-                    if match.encode() in f.read().replace(b"\0", b" "):
-                        found.append(int(name))
-            except (OSError, ValueError, IndexError):
-                continue
-        return sorted(found)
 
     def fds(self):
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from support import SKIP, kill_session, line_count, processes, run_test, wait_for, write
+from support import SKIP, kill_session, line_count, needs_root_and_nobody, processes, run_test, wait_for, write
 
 
 def write_ticker(work, delay):
@@ -238,14 +238,9 @@ def out_of_processes(angel):
     """Running as a user with no process left (RLIMIT_NPROC lowered with prlimit), angel
     cannot start a program: one stderr line per attempt (EAGAIN), supervision goes on;
     with the limit raised again the program runs again at the next sync."""
-    if os.geteuid() != 0:
-        print("skipped: needs root")
-        return SKIP
-    try:
-        pwd.getpwnam("nobody")
-    except KeyError:
-        print("skipped: no user nobody")
-        return SKIP
+    skip = needs_root_and_nobody()
+    if skip:
+        return skip
     with tempfile.TemporaryDirectory() as work:
         os.chmod(work, 0o777)  # angel, now nobody, opens ticks.log here
         ticks = write_ticker(work, 0.5)
@@ -533,20 +528,8 @@ def hup_storm(angel):
                                 stdin=subprocess.DEVNULL, start_new_session=True)
 
         def children():
-            found = []
-            for name in os.listdir("/proc"):
-                if not name.isdigit():
-                    continue
-                try:
-                    with open(f"/proc/{name}/stat") as f:
-                        fields = f.read().rsplit(")", 1)[1].split()
-                    if int(fields[1]) != proc.pid:
-                        continue
-                    with open(f"/proc/{name}/cmdline", "rb") as f:
-                        found.append((f.read().replace(b"\0", b" ").decode().strip(), fields[0]))
-                except (OSError, ValueError, IndexError):
-                    continue
-            return sorted(found)
+            return sorted((p[4], p[2]) for p in processes() if p[1] == proc.pid)
+
         try:
             wait_for(lambda: len(children()) == 20, 15, "20 programs")
             with open(f"/proc/{proc.pid}/stat") as f:

@@ -10,7 +10,6 @@ Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 import os
 import pwd
 import random
-import re
 import signal
 import socket
 import stat
@@ -20,7 +19,7 @@ import tempfile
 import threading
 import time
 
-from support import SKIP, free_port, get, run_test, wait_for, who, write
+from support import AngelLog, SKIP, free_port, get, needs_root_and_nobody, run_test, wait_for, who, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 # The interpreter itself, not a `python3` found on PATH: a wrapper (pyenv's shim) would add
@@ -39,7 +38,7 @@ def program(version, *server_args, listen=None, ready=None, count=1, extra=""):
             f'  env {{\n    PYTHONCOERCECLOCALE = "0"\n  }}\n}}\n')
 
 
-class Angel:
+class Angel(AngelLog):
     """angel CONFIG in `work`, its stdout in angel.log; close() kills its whole session."""
 
     def __init__(self, binary, work, conf, args=()):
@@ -51,46 +50,12 @@ class Angel:
                                          stdin=subprocess.DEVNULL, start_new_session=True)
         self.started = time.monotonic()
 
-    def messages(self):
-        """The log lines without their time stamps."""
-        with open(self.log_path, errors="replace") as f:
-            return [re.sub(r"^\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] ", "", line) for line in f.read().splitlines()]
-
-    def find(self, text, start=0):
-        """Index of the first message from `start` on that is `text` or, for text ending in '…', starts with it."""
-        for i, m in enumerate(self.messages()[start:], start):
-            if m == text or (text.endswith("…") and m.startswith(text[:-1])):
-                return i
-        return None
-
-    def wait(self, text, timeout, start=0):
-        try:
-            wait_for(lambda: self.find(text, start) is not None, timeout, repr(text))
-        except AssertionError as e:
-            raise AssertionError(f"{e} in the log:\n" + "\n".join(self.messages())) from None
-        return self.find(text, start)
-
     def hup(self, conf):
         write(self.conf, conf)
         os.kill(self.proc.pid, signal.SIGHUP)
 
     def children(self, match="serve.py"):
-        """Pids of angel's live children whose command line contains `match`."""
-        found = []
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                if ppid != self.proc.pid:
-                    continue
-                with open(f"/proc/{name}/cmdline", "rb") as f:
-                    if match.encode() in f.read():
-                        found.append(int(name))
-            except (OSError, ValueError, IndexError):
-                continue
-        return sorted(found)
+        return AngelLog.children(self, match)
 
     def stop(self):
         """TERM: angel must exit 0 with nothing on stderr."""
@@ -644,14 +609,9 @@ def unix_missing_dir(binary, work):
 def unix_denied_after_switch(binary, work):
     """-u nobody: an address a HUP adds is bound as nobody; in a directory nobody may not write,
     that is one clear bind error, and the program already running goes on."""
-    if os.geteuid() != 0:
-        print("skipped: needs root")
-        return SKIP
-    try:
-        pwd.getpwnam("nobody")
-    except KeyError:
-        print("skipped: no user nobody")
-        return SKIP
+    skip = needs_root_and_nobody()
+    if skip:
+        return skip
     os.chmod(work, 0o755)
     closed = os.path.join(work, "closed")
     os.mkdir(closed, 0o755)  # root's: nobody cannot create a socket there

@@ -2,6 +2,7 @@
 test script runs one named test (exit 0 pass, 1 fail, 77 skip: ctest's SKIP_RETURN_CODE)."""
 import os
 import pwd
+import re
 import random
 import signal
 import socket
@@ -145,3 +146,38 @@ def get(addr, path="/", timeout=5):
 def who(addr, timeout=5):
     """{'version': .., 'pid': .., 'fd': .., 'name': ..} of the serve.py instance that answered `/`."""
     return dict(field.split("=", 1) for field in get(addr, timeout=timeout).split())
+
+
+STAMP = re.compile(r"^\[\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\] ")
+
+
+class AngelLog:
+    """Reading back the log of a test's angel, whose stdout goes to `self.log_path`, and
+    its children (`self.proc` is angel)."""
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def messages(self):
+        """The log lines without their time stamps."""
+        return [STAMP.sub("", line) for line in self.log().splitlines()]
+
+    def find(self, text, start=0):
+        """Index of the first message from `start` on that is `text` or, for text ending in '…', starts with it."""
+        for i, m in enumerate(self.messages()[start:], start):
+            if m == text or (text.endswith("…") and m.startswith(text[:-1])):
+                return i
+        return None
+
+    def wait(self, text, timeout, start=0):
+        """Waits for that message; its index."""
+        try:
+            wait_for(lambda: self.find(text, start) is not None, timeout, repr(text))
+        except AssertionError as e:
+            raise AssertionError(f"{e} in the log:\n{self.log()}") from None
+        return self.find(text, start)
+
+    def children(self, match):
+        """Pids of angel's live children whose command line contains `match`."""
+        return sorted(p[0] for p in processes() if p[1] == self.proc.pid and p[2] != "Z" and match in p[4])

@@ -216,22 +216,6 @@ BOOST_AUTO_TEST_CASE(a_changed_program_restarts_with_its_old_delay_and_new_spec)
     BOOST_TEST(rig.engine.instance("chg")->spec.exec == "sleep 2");
 }
 
-BOOST_AUTO_TEST_CASE(no_ready_after_stopping) {
-    // A TERM while a reload waits on a kill's grace: the reload ends after STOPPING=1,
-    // and a READY=1 then would tell systemd the stopping service is up again.
-    ProgramSpec p = program("p");
-    p.termgrace = 3;
-    Rig rig(specs({p}));
-    rig.world.ignore_term_for.insert("sleep");
-    rig.engine.start();
-    rig.reload(ProgramSpecs{});
-    rig.world.advance_seconds(1);
-    rig.engine.on_shutdown_signal();
-    rig.world.advance_seconds(5);
-    BOOST_TEST(rig.world.notified == (std::vector<std::string>{"READY=1", "RELOADING=1", "STOPPING=1"}),
-               boost::test_tools::per_element());
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
