@@ -21,6 +21,7 @@
 #include "supervisor/control/describe_specs.hpp"
 #include "supervisor/control/protocol.hpp"
 #include "supervisor/os/config_file.hpp"
+#include "supervisor/os/control_socket.hpp"
 
 namespace {
 
@@ -37,12 +38,11 @@ int fail(const std::string& line) {
 }
 
 /// A top-level path key as angel reads it at start-up: nullopt, or the error line.
-std::optional<std::string> top_level_error(const configurator::Map& map, const std::string& key, bool absolute) {
+std::optional<std::string> top_level_error(const configurator::Map& map, const std::string& key) {
     auto value = angel::top_level_path(map, key);
     if (!value) return std::nullopt;
     if (value->index() == 1) return std::get<1>(*value);
-    const std::string& path = std::get<0>(*value);
-    if (absolute && (path.empty() || path.front() != '/')) return key + ": \"" + path + "\" is not an absolute path";
+    if (key == "control") return angel::control_path_error(std::get<0>(*value));
     return std::nullopt;
 }
 
@@ -55,7 +55,7 @@ int check(const std::string& path) {
     }
     const auto& m = std::get<configurator::Map>(map);
     // What angel refuses at start-up (it reads these once, then).
-    for (const auto& error : {top_level_error(m, "pidfile", false), top_level_error(m, "control", true)}) {
+    for (const auto& error : {top_level_error(m, "pidfile"), top_level_error(m, "control")}) {
         if (error) {
             std::cerr << *error << "\n";
             return kFailed;
@@ -79,7 +79,7 @@ std::variant<std::string, int> socket_path(const angelctl::Args& args) {
     if (!angel::top_level_path(m, "control")) {
         return fail(*args.config + " has no top-level `control`: angel listens on no socket");
     }
-    if (auto error = top_level_error(m, "control", true)) return fail(*error);
+    if (auto error = top_level_error(m, "control")) return fail(*error);
     return std::get<0>(*angel::top_level_path(m, "control"));
 }
 

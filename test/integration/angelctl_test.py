@@ -569,6 +569,7 @@ def check(work):
     # What angel refuses at start-up, check refuses too (the same line).
     for top, error in (('control = 5', "control: must be a string (a path)"),
                        ('control = "rel.sock"', 'control: "rel.sock" is not an absolute path'),
+                       (f'control = "/{"s" * 120}.sock"', f'control: "/{"s" * 120}.sock" is too long for a unix socket'),
                        ('pidfile = 5', "pidfile: must be a string (a path)")):
         bad = os.path.join(work, "top.conf")
         write(bad, top + '\np {\n  exec = "sleep 1"\n}\n')

@@ -158,7 +158,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 refused = id + " is already being replaced";
                 return;
             }
-            return request_recycle(sl, std::string(msg::recycle_requested));
+            return request_recycle(sl, msg::recycle_requested, Slot::Recycle::asked);
         }
         Instance* inst = find(id);
         if (inst == nullptr) {

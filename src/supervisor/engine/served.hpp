@@ -47,7 +47,10 @@ struct Slot {
     bool held = false;                      ///< its serving one died: the restart delay runs
     bool restarting = false;                ///< the next candidate follows a RESTART
     std::unique_ptr<Timer> restart_timer;
-    std::optional<std::string> recycle;     ///< why its serving one must be replaced
+    /// Its serving one must be replaced: after a failed try, `automatic` (maxage, maxrss,
+    /// STOPPING=1) tries again with the back-off; `asked` (angelctl restart) does not.
+    enum class Recycle { automatic, asked };
+    std::optional<Recycle> recycle;
     std::optional<ProgramSpec> failed_spec; ///< the spec of its last candidate that failed
     std::int64_t quick_failures = 0;        ///< maxdelay: consecutive short runs
     mutable const ProgramSpec* want = nullptr;  ///< its desired spec (into the desired set) ...

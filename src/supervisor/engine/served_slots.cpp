@@ -313,7 +313,7 @@ void Supervisor::candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, s
     history.last_error = std::string(why);
     // An angelctl restart that failed is over: the old one keeps serving, and nothing
     // retries it unasked (maxage and maxrss recycling do retry, with the back-off).
-    const bool asked = slot.recycle && *slot.recycle == msg::recycle_requested && slot.serving;
+    const bool asked = slot.recycle == Slot::Recycle::asked && slot.serving;
     if (asked) slot.recycle.reset();
     Group& group = groups_[slot.group];
     if (gen) {
@@ -383,10 +383,10 @@ void Supervisor::forget_retired(Slot& slot, std::uint64_t number) {
     list.erase(it);
 }
 
-void Supervisor::request_recycle(Slot& slot, std::string why) {
+void Supervisor::request_recycle(Slot& slot, std::string_view why, Slot::Recycle cause) {
     if (slot.recycle) return;
-    fx_.log(Level::v2, program_context(slot.id), std::string(msg::recycle) + why);
-    slot.recycle = std::move(why);
+    fx_.log(Level::v2, program_context(slot.id), std::string(msg::recycle) + std::string(why));
+    slot.recycle = cause;
     request_replan(slot.group);
 }
 

@@ -144,7 +144,7 @@ private:
     void candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, std::string_view why);
     void retire(Slot& slot, std::unique_ptr<Generation> gen);
     void forget_retired(Slot& slot, std::uint64_t number);
-    void request_recycle(Slot& slot, std::string why);
+    void request_recycle(Slot& slot, std::string_view why, Slot::Recycle cause = Slot::Recycle::automatic);
     void on_ready_message(const std::string& id, std::uint64_t number, ReadyMessage message);
     void served_child_exit(Slot& slot, const ChildRef& child, pid_t pid);
     void check_memory();

@@ -28,7 +28,6 @@ void Supervisor::sync() {
     }
     SyncPlan plan = reconcile(desired_, view);
     if (plan.empty()) {
-        work_outcome_.text = "nothing to change";
         sync_served({});
         return finish_work();
     }

@@ -83,10 +83,10 @@ bool Daemon::start_up() {
             return false;
         }
         user = top_level_user(std::get<configurator::Map>(map));
-        pidfile = top_level_pidfile(std::get<configurator::Map>(map));
+        pidfile = top_level_path(std::get<configurator::Map>(map), "pidfile");
         control = top_level_path(std::get<configurator::Map>(map), "control");
     } else if (auto map = read_config_map(options_.config_file); auto* m = std::get_if<configurator::Map>(&map)) {
-        pidfile = top_level_pidfile(*m);  // with -u, a config error is the first load's to report
+        pidfile = top_level_path(*m, "pidfile");  // with -u, a config error is the first load's to report
         control = top_level_path(*m, "control");
     }
     // angel's own pidfile (opt-in), written while angel may still be root (/run).

@@ -31,10 +31,6 @@ std::optional<std::variant<std::string, std::string>> top_level_path(const confi
     return std::variant<std::string, std::string>(std::in_place_index<0>, std::string(it->second.as_string()));
 }
 
-std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map) {
-    return top_level_path(map, "pidfile");
-}
-
 std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path) {
     try {
         auto map = read_config_map(path);

@@ -22,10 +22,6 @@ std::optional<std::string> top_level_user(const configurator::Map& map);
 std::optional<std::variant<std::string, std::string>> top_level_path(const configurator::Map& map,
                                                                      const std::string& key);
 
-/// The top-level `pidfile` (angel's own): nullopt when absent; the error line when it
-/// is not a string.
-std::optional<std::variant<std::string, std::string>> top_level_pidfile(const configurator::Map& map);
-
 /// The desired program set, or the Config Error text. `~` is looked up in the real
 /// password database. Never throws: memory for an absurd config is an error text,
 /// and the last good set stays.

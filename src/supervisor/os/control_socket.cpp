@@ -1,6 +1,5 @@
 #include "supervisor/os/control_socket.hpp"
 
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,14 +7,20 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
+
+#include "supervisor/os/password_database.hpp"
 
 namespace angel {
 
-std::variant<ListenSocket, std::string> open_control_socket(const std::string& path,
-                                                            const std::optional<std::string>& owner) {
+std::optional<std::string> control_path_error(const std::string& path) {
     if (path.empty() || path.front() != '/') return "control: \"" + path + "\" is not an absolute path";
     if (path.size() >= sizeof(sockaddr_un{}.sun_path)) return "control: \"" + path + "\" is too long for a unix socket";
+    return std::nullopt;
+}
+
+std::variant<ListenSocket, std::string> open_control_socket(const std::string& path,
+                                                            const std::optional<std::string>& owner) {
+    if (auto error = control_path_error(path)) return *error;
     ListenAddress address;
     address.kind = ListenAddress::Kind::unix_path;
     address.path = path;
@@ -27,11 +32,8 @@ std::variant<ListenSocket, std::string> open_control_socket(const std::string& p
     if (auto* error = std::get_if<std::string>(&opened)) return "control: " + *error;
     ListenSocket& socket = std::get<ListenSocket>(opened);
     if (owner && ::geteuid() == 0) {
-        passwd entry {};
-        passwd* found = nullptr;
-        std::vector<char> buffer(16384);
-        if (::getpwnam_r(owner->c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
-            ::chown(path.c_str(), found->pw_uid, found->pw_gid) != 0) {
+        const std::optional<UserEntry> user = find_user(*owner);
+        if (user && ::chown(path.c_str(), user->uid, user->gid) != 0) {
             const int err = errno;
             close_listen_socket(socket);
             return "control: \"" + path + "\": chown: " + std::strerror(err);

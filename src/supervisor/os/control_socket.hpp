@@ -12,6 +12,10 @@
 
 namespace angel {
 
+/// What angel refuses in a `control` path before binding (not absolute, too long for
+/// a unix socket): the error line, or nullopt. angelctl check says the same.
+std::optional<std::string> control_path_error(const std::string& path);
+
 /// Binds and listens at `path` (stale-file handling as for `listen` sockets), mode
 /// 0600; with `owner` (the -u user, before angel switches to it) chowned to it.
 std::variant<ListenSocket, std::string> open_control_socket(const std::string& path,

@@ -1,4 +1,5 @@
-// The one effectful piece of spec building: home directories from the password database.
+// The password database, read in one way for every caller: home directories for spec
+// building, a user's ids for the user switch and the control socket.
 #include <pwd.h>
 #include <unistd.h>
 
@@ -10,9 +11,9 @@
 namespace angel {
 namespace {
 
-/// Runs getpw*_r with a growing buffer; the entry's name and home, or nullopt.
+/// Runs getpw*_r with a growing buffer; the entry, or nullopt.
 template <typename Call>
-std::optional<std::pair<std::string, std::string>> lookup(Call call) {
+std::optional<UserEntry> lookup(Call call) {
     std::vector<char> buffer(1024);
     while (true) {
         passwd entry{};
@@ -23,17 +24,17 @@ std::optional<std::pair<std::string, std::string>> lookup(Call call) {
             continue;
         }
         if (err != 0 || found == nullptr) return std::nullopt;
-        return std::make_pair(std::string(entry.pw_name), std::string(entry.pw_dir));
+        return UserEntry{entry.pw_name, entry.pw_dir, entry.pw_uid, entry.pw_gid};
     }
 }
 
-std::optional<std::pair<std::string, std::string>> by_name(const std::string& name) {
+}  // namespace
+
+std::optional<UserEntry> find_user(const std::string& name) {
     return lookup([&](passwd* entry, char* buf, std::size_t size, passwd** found) {
         return getpwnam_r(name.c_str(), entry, buf, size, found);
     });
 }
-
-}  // namespace
 
 HomeLookup password_database_homes() {
     return [](std::string_view user) -> std::optional<std::string> {
@@ -46,11 +47,11 @@ HomeLookup password_database_homes() {
                 return getpwuid_r(uid, entry, buf, size, found);
             });
             if (!self) return std::nullopt;
-            name = self->first;
+            name = self->name;
         }
-        const auto entry = by_name(name);
+        const auto entry = find_user(name);
         if (!entry) return std::nullopt;
-        return entry->second;
+        return entry->home;
     };
 }
 
