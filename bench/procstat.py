@@ -1,5 +1,7 @@
-"""What the benchmarks read of a process from /proc: memory, CPU, descriptors, children."""
+"""What the benchmarks read of a process from /proc (memory, CPU, descriptors, children),
+and how they end what a run left behind."""
 import os
+import signal
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -41,3 +43,12 @@ def children(pid):
             else:
                 live += 1
     return live, zombies
+
+
+def kill_session(pid):
+    """KILLs the process group `pid` leads (angel started with start_new_session, and the
+    programs it leaves behind by design); nothing if it is gone."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -47,6 +47,7 @@ ROOT = os.path.dirname(HERE)
 SERVE = os.path.join(ROOT, "test", "servers", "serve.py")
 sys.path.insert(0, HERE)
 import load_client  # noqa: E402
+from procstat import kill_session  # noqa: E402
 
 SAMPLE_SECONDS = 0.02
 PHASES = ("steady", "deploy1", "broken")
@@ -118,10 +119,7 @@ def stop_angel(proc):
     except subprocess.TimeoutExpired:
         pass
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_session(proc.pid)
         if status is None:
             try:
                 status = proc.wait(timeout=5)

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 
-from procstat import children, cpu_seconds, descriptors, status_kb
+from procstat import children, cpu_seconds, descriptors, kill_session, status_kb
 
 
 def config(n, changed, generation):
@@ -97,10 +97,7 @@ def main():
             status = proc.wait(timeout=600)
             print(f"{'TERM':<28} {time.monotonic() - t0:8.2f} s   exit status {status}")
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc.pid)
             proc.wait()
 
 

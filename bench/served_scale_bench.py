@@ -23,21 +23,7 @@ import subprocess
 import tempfile
 import time
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def peak_rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+from procstat import cpu_seconds, kill_session, status_kb
 
 
 def free_port():
@@ -93,7 +79,7 @@ def bench(angel, n, surge):
             rollout = time.monotonic() - t1
             cpu_rollout = cpu_seconds(proc.pid) - cpu_start
             fds = len(os.listdir(f"/proc/{proc.pid}/fd"))
-            rss = peak_rss_kb(proc.pid)
+            rss = status_kb(proc.pid, "VmHWM")
             t2 = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             status = proc.wait(timeout=120)
@@ -103,10 +89,7 @@ def bench(angel, n, surge):
                   f" {1e3 * cpu_rollout / n:5.2f} ms/instance) | peak RSS {rss / 1024:5.1f} MB | fds {fds}"
                   f" | TERM exit {status} in {shutdown:4.2f} s")
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # the instances angel leaves behind by design
-            except ProcessLookupError:
-                pass
+            kill_session(proc.pid)  # the instances angel leaves behind by design
             proc.wait()
 
 

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 
-from procstat import children, status_kb
+from procstat import children, kill_session, status_kb
 
 
 def config(programs, flip):
@@ -106,10 +106,7 @@ def main():
             if text:
                 print(text[-4000:])
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_session(proc.pid)
             proc.wait()
 
 

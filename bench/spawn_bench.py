@@ -20,14 +20,7 @@ import subprocess
 import tempfile
 import time
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-
+from procstat import cpu_seconds, kill_session
 
 def words(line):
     return dict(w.split("=", 1) for w in line.split()[1:])
@@ -57,10 +50,7 @@ def start_angel(angel, work, config):
 def stop_angel(proc):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the children angel leaves behind by design
-    except ProcessLookupError:
-        pass
+    kill_session(proc.pid)  # the children angel leaves behind by design
     wait_gone(proc.pid)
 
 

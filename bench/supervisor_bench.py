@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 
-from procstat import cpu_seconds, status_kb as proc_status_kb
+from procstat import cpu_seconds, kill_session, status_kb as proc_status_kb
 
 
 def start_angel(angel, workdir, config_text):
@@ -42,10 +42,7 @@ def stop(proc):
     proc.send_signal(signal.SIGTERM)
     status = proc.wait(timeout=60)
     elapsed = time.monotonic() - t0
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the children angel leaves behind by design
-    except ProcessLookupError:
-        pass
+    kill_session(proc.pid)  # the children angel leaves behind by design
     return status, elapsed
 
 

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-from support import AngelLog, SKIP, alive, free_port, kill_session, run_test, wait_for, who, write
+from support import AngelLog, SKIP, alive, free_port, kill_session, line_count, run_in_work_dir, wait_for, who, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -778,11 +778,7 @@ def malformed(work):
     ticks_path = os.path.join(work, "ticks.log")
 
     def ticks():
-        try:
-            with open(ticks_path) as f:
-                return f.read().count("tick\n")
-        except FileNotFoundError:
-            return 0
+        return line_count(ticks_path)
     try:
         a.up()
         a.running("sleeper")
@@ -991,11 +987,7 @@ def main():
         print(__doc__)
         return 2
     ANGEL, ANGELCTL, test = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-
-    def body():
-        with tempfile.TemporaryDirectory() as work:
-            return TESTS[test](os.path.realpath(work))
-    return run_test(test, body)
+    return run_in_work_dir(test, TESTS[test])
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
-from support import SKIP, free_port, get, line_count, needs_root_and_nobody, processes, run_test, stat_fields, wait_for, write
+from support import SKIP, free_port, get, line_count, needs_root_and_nobody, processes, run_in_work_dir, stat_fields, wait_for, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 PYTHON = sys.executable
@@ -758,11 +757,7 @@ TESTS = {"log-unwritable": log_unwritable, "log-full": log_full, "config-unreada
 
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
-
-    def body():
-        with tempfile.TemporaryDirectory() as work:
-            return TESTS[test](angel, work)
-    return run_test(test, body)
+    return run_in_work_dir(test, TESTS[test], angel)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,10 @@ import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from support import AngelLog, SKIP, free_port, get, needs_root_and_nobody, run_test, wait_for, who, write
+from support import AngelLog, SKIP, free_port, get, line_count, needs_root_and_nobody, run_in_work_dir, wait_for, who, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 # The interpreter itself, not a `python3` found on PATH: a wrapper (pyenv's shim) would add
@@ -569,11 +568,7 @@ def notify_flood(binary, work):
     ticks = os.path.join(work, "ticks.log")
 
     def tick_count():
-        try:
-            with open(ticks) as f:
-                return f.read().count("tick")
-        except FileNotFoundError:
-            return 0
+        return line_count(ticks)
     try:
         a.wait("{- program: web -} RUNNING", 15)
         before = tick_count()
@@ -639,11 +634,7 @@ TESTS = {"basic": basic, "rollout": rollout, "broken": broken, "ready-timeout": 
 
 def main():
     angel, test = os.path.abspath(sys.argv[1]), sys.argv[2]
-
-    def body():
-        with tempfile.TemporaryDirectory() as work:
-            return TESTS[test](angel, work)
-    return run_test(test, body)
+    return run_in_work_dir(test, TESTS[test], angel)
 
 
 if __name__ == "__main__":

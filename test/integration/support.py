@@ -6,6 +6,7 @@ import re
 import random
 import signal
 import socket
+import tempfile
 import time
 
 SKIP = 77
@@ -88,6 +89,15 @@ def run_test(name, body):
         return SKIP
     print(f"PASS {name} ({time.monotonic() - started:.1f} s)")
     return 0
+
+
+def run_in_work_dir(name, test, *args):
+    """run_test for test(*args, work): `work` a fresh temporary directory (its real path),
+    removed afterwards."""
+    def body():
+        with tempfile.TemporaryDirectory() as work:
+            return test(*args, os.path.realpath(work))
+    return run_test(name, body)
 
 
 def needs_root_and_nobody():
