@@ -18,10 +18,17 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         // A served spec is not this instance's: for it, the id has left the config.
         auto wanted = desired_.find(self->id);
         const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
+        std::optional<std::int64_t> wait;
+        if (current.event == InstanceEvent::exited) {
+            // An exit angelctl restart asked for restarts at once; any other waits
+            // maxdelay's back-off or `delay`.
+            wait = self->restart_now ? std::optional<std::int64_t>(0) : self->wait;
+            self->restart_now = false;
+        }
         const InstanceFacts facts{self->id, &self->spec, has_desired ? &wanted->second : nullptr,
                                   current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
                                                                             : std::string_view(current.text),
-                                  current.event == InstanceEvent::exited ? self->wait : std::nullopt};
+                                  wait};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             ++impossible_events_;  // a bug: counted (tests check it stays 0), never acted on
@@ -152,15 +159,10 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         if (inst == nullptr || inst->generation != child.generation || inst->pid != pid) return;
         inst->pid = 0;
         if (inst->restart_now) {
-            // angelctl restart: at once, and not a quick failure for maxdelay.
-            inst->restart_now = false;
+            // angelctl restart: not a quick failure for maxdelay (its wait stays), and
+            // the exit restarts at once (dispatch reads restart_now).
             inst->restart_stop.reset();
-            const std::optional<std::int64_t> kept = inst->wait;
-            inst->wait = 0;
-            const std::string id = inst->id;
-            dispatch(*inst, InstanceEvent::exited);
-            if (Instance* self = find(id)) self->wait = kept;
-            return;
+            return dispatch(*inst, InstanceEvent::exited);
         }
         if (inst->spec.maxdelay) {
             const auto ran = std::chrono::duration_cast<std::chrono::seconds>(fx_.now() - inst->started_at).count();
