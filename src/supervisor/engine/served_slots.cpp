@@ -286,8 +286,9 @@ void Supervisor::promote(Slot& slot) {
     }
     slot.recycle.reset();
     slot.serving = std::move(slot.candidate);
-    ++history_[slot.id].promotions;
-    history_[slot.id].last_error.clear();
+    History& history = history_[slot.id];
+    ++history.promotions;
+    history.last_error.clear();
     if (const auto maxage = slot.serving->spec.serve->maxage) {
         // Staggered by slot so that a block's instances do not all recycle at once:
         // instance k of n recycles at maxage * (1 - (k-1) / 2n).

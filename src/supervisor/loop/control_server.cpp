@@ -48,6 +48,9 @@ struct ControlServer::Connection : std::enable_shared_from_this<Connection> {
         });
     }
 
+    /// An error reply (`ok` false, the text in `error`), then closes.
+    void fail(std::string why) { reply(control::render_reply(control::Reply{false, std::move(why), {}})); }
+
     void close() {
         boost::system::error_code ignored;
         socket.shutdown(Local::socket::shutdown_both, ignored);
@@ -131,14 +134,13 @@ void ControlServer::read_request(std::shared_ptr<Connection> connection) {
             connection->timer.cancel();
             if (!connection->refusal.empty() &&
                 (!ec || ec == asio::error::eof || ec == asio::error::operation_aborted || ec == asio::error::not_found)) {
-                return connection->reply(control::render_reply(control::Reply{false, connection->refusal, {}}));
+                return connection->fail(connection->refusal);
             }
             if (ec == asio::error::operation_aborted) {
-                return connection->reply(control::render_reply(control::Reply{false, "no request within 5 seconds", {}}));
+                return connection->fail("no request within 5 seconds");
             }
             if (ec == asio::error::not_found) {
-                return connection->reply(control::render_reply(
-                    control::Reply{false, "request longer than " + std::to_string(control::kMaxRequestBytes) + " bytes", {}}));
+                return connection->fail("request longer than " + std::to_string(control::kMaxRequestBytes) + " bytes");
             }
             if (ec && ec != asio::error::eof) return connection->close();
             const std::size_t size = ec ? connection->input.size() : length;
@@ -150,7 +152,7 @@ void ControlServer::read_request(std::shared_ptr<Connection> connection) {
 }
 
 void ControlServer::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
-    auto fail = [&](const std::string& why) { connection->reply(control::render_reply(control::Reply{false, why, {}})); };
+    auto fail = [&](const std::string& why) { connection->fail(why); };
     auto parsed = control::parse_request(line);
     if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);
     const control::Request& request = std::get<control::Request>(parsed);
@@ -209,9 +211,6 @@ bool ControlServer::finished(Pending& p) {
     for (const auto& outcome : p.outcomes) {
         reply.ok = reply.ok && outcome->ok;
         reply.text += (reply.text.empty() ? "" : "\n") + outcome->text;
-    }
-    if (!reply.ok) {
-        reply.instances.clear();
     }
     // A failed restart is still a reply with every line: `ok` false, the text in `error`.
     p.connection->reply(control::render_reply(reply));
