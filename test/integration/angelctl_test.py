@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-from support import AngelLog, SKIP, alive, free_port, kill_session, line_count, run_in_work_dir, wait_for, who, write
+from support import AngelLog, SKIP, alive, end_session, free_port, kill_session, line_count, run_in_work_dir, wait_for, who, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -153,14 +153,7 @@ class Angel(AngelLog):
         assert status == 0 and ok, f"exit status {status}, stderr {err!r}"
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        kill_session(self.proc)
-        self.proc.wait()
+        end_session(self.proc)
 
 
 def ctl(*args, timeout=60, **kw):

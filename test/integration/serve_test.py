@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from support import AngelLog, SKIP, free_port, get, line_count, needs_root_and_nobody, run_in_work_dir, wait_for, who, write
+from support import AngelLog, SKIP, end_session, free_port, get, line_count, needs_root_and_nobody, run_in_work_dir, wait_for, who, write
 
 SERVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "servers", "serve.py"))
 # The interpreter itself, not a `python3` found on PATH: a wrapper (pyenv's shim) would add
@@ -66,17 +66,7 @@ class Angel(AngelLog):
         assert status == 0 and err == "", f"exit status {status}, stderr {err!r}"
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
+        end_session(self.proc)
 
 
 class Load(threading.Thread):

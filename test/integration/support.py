@@ -6,6 +6,7 @@ import re
 import random
 import signal
 import socket
+import subprocess
 import tempfile
 import time
 
@@ -44,6 +45,19 @@ def kill_session(proc):
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def end_session(proc, grace=10):
+    """Ends a test's angel whatever state it is in: TERM if it still runs (waiting at most
+    `grace` seconds), then SIGKILL to its session, and reaps it."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    kill_session(proc)
+    proc.wait()
 
 
 def alive(pid):
