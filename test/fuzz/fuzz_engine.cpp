@@ -83,8 +83,7 @@ void check_owned(const Rig& rig) {
         if (const Instance* inst = rig.engine.instance(id); inst != nullptr && inst->pid == pid) continue;
         bool owned = false;
         if (const Slot* slot = rig.engine.slot(id)) {
-            for (const Generation* g : {slot->serving.get(), slot->candidate.get()}) owned = owned || (g && g->pid == pid);
-            for (const auto& g : slot->retiring) owned = owned || g->pid == pid;
+            for (const auto& g : slot->generations) owned = owned || g->pid == pid;
         }
         // A sync's kill may still be on its way to a program whose entry has gone.
         if (const StopRun* stop = rig.engine.sync_stop(); stop != nullptr && stop->target().pid == pid) owned = true;
@@ -101,7 +100,7 @@ void check_budget(const Rig& rig, const ProgramSpecs& config, std::map<std::stri
         if (p.logger) continue;
         auto child = rig.engine.children().find(pid);
         if (child == rig.engine.children().end() || rig.engine.slot(child->second.id) == nullptr) continue;
-        ++alive[rig.engine.slot(child->second.id)->group];
+        ++alive[rig.engine.slot(child->second.id)->block->name()];
     }
     for (const auto& entry : alive) {
         const std::string& group = entry.first;
@@ -149,7 +148,7 @@ void settle_and_check(Rig& rig, const ProgramSpecs& config) {
         if (spec.serve && spec.serve->maxage) continue;  // may be recycling right now
         if (is_served(spec)) {
             const Slot* slot = rig.engine.slot(id);
-            if (slot == nullptr || !slot->serving || slot->serving->spec != spec) {
+            if (slot == nullptr || !slot->serving() || slot->serving()->spec != spec) {
                 finding("served " + id + " did not converge", rig.world);
             }
         } else {

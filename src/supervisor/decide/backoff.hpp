@@ -18,4 +18,13 @@ struct Backoff {
 /// max(delay, 1) * 2^(k-1), at most maxdelay; a longer run waits `delay` and starts over.
 Backoff restart_backoff(const ProgramSpec& spec, std::int64_t ran, std::int64_t quick_failures);
 
+/// The k-th wait in a row (k >= 1): max(delay, 1) * 2^(k-1), at most max(limit, delay).
+std::int64_t doubling_wait(std::int64_t delay, std::int64_t k, std::int64_t limit);
+
+/// A served program's new instance failed for the k-th time in a row (k >= 1): the
+/// same doubling, up to `maxdelay`, which for a served program defaults to
+/// kServedMaxDelay (a broken deploy is retried, never hammered).
+inline constexpr std::int64_t kServedMaxDelay = 60;
+std::int64_t retry_backoff(const ProgramSpec& spec, std::int64_t k);
+
 }  // namespace angel

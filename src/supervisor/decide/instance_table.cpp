@@ -116,13 +116,13 @@ Transition failing_done(State, const Facts& f) {
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done     ready       ready_timeout recycle_due
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible, impossible,   impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible, impossible,   impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible,   impossible, impossible,   impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, impossible,  impossible,   impossible, impossible,   impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done, impossible, impossible,   impossible},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible,   impossible, impossible,   impossible},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, impossible,  impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
 };
 // clang-format on
 
@@ -156,9 +156,6 @@ std::string_view name_of(InstanceEvent event) {
         case Event::removed: return "removed";
         case Event::hard_killed: return "hard_killed";
         case Event::stop_done: return "stop_done";
-        case Event::ready: return "ready";
-        case Event::ready_timeout: return "ready_timeout";
-        case Event::recycle_due: return "recycle_due";
     }
     return "?";
 }

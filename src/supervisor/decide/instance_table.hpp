@@ -42,11 +42,8 @@ enum class InstanceEvent : std::uint8_t {
     removed,         ///< a sync's kill queue reached it: no longer desired (or shutdown)
     hard_killed,     ///< its current child got SIGKILL at the end of a grace period
     stop_done,       ///< the stop sequence of its own child (failing) is over
-    ready,           ///< reserved for readiness (no program can be "not ready" yet)
-    ready_timeout,   ///< reserved for readiness
-    recycle_due,     ///< reserved for recycling (maxage, maxrss)
 };
-inline constexpr std::size_t kInstanceEvents = 13;
+inline constexpr std::size_t kInstanceEvents = 10;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);

@@ -1,63 +1,40 @@
-// The rollout decision: kill what is stale, start within the budget, else stop first.
+// The rollout decision: start within the budget, else (surge 0 only) stop first.
 #include "supervisor/decide/rollout.hpp"
 
 #include <algorithm>
 
 namespace angel {
 
-RolloutPlan plan_rollout(std::span<const SlotView> slots, std::int64_t surge, bool paused) {
-    RolloutPlan plan;
-    std::int64_t desired = 0;
-    std::int64_t alive = 0;
-    bool in_flight = false;  // a new instance not ready yet, or an old one still going
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-        const SlotView& s = slots[i];
-        desired += s.desired ? 1 : 0;
-        alive += (s.serving ? 1 : 0) + (s.candidate ? 1 : 0) + static_cast<std::int64_t>(s.retiring);
-        // Dying instances, and a removed slot's instances (the sync's kill queue has them),
-        // free room soon: nothing is stopped first while they are there.
-        if (s.retiring > 0 || (!s.desired && s.serving)) in_flight = true;
-        if (s.candidate && (s.candidate_stale || !s.desired)) {
-            plan.kill_candidates.push_back(i);  // still alive (as retiring) until reaped
-        } else if (s.candidate) {
-            in_flight = true;
-        }
-    }
-    if (paused) return plan;
+Need need_of(const SlotTally& s) {
+    if (!s.desired || s.held || s.candidate) return Need::none;
+    if (!s.serving) return Need::empty;
+    return s.stale ? Need::replace : Need::none;
+}
 
-    // Slots that need a new instance: empty ones first, then stale ones, oldest first.
-    std::vector<std::size_t> empty, stale;
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-        const SlotView& s = slots[i];
-        const bool has_candidate = s.candidate && !s.candidate_stale && s.desired;
-        if (!s.desired || s.held || has_candidate) continue;
-        if (!s.serving) {
-            empty.push_back(i);
-        } else if (s.serving_stale) {
-            stale.push_back(i);
-        }
-    }
-    std::stable_sort(stale.begin(), stale.end(),
-                     [&](std::size_t a, std::size_t b) { return slots[a].serving_age < slots[b].serving_age; });
+void BlockTally::add(const SlotTally& s, int sign) {
+    const std::int64_t serving = s.serving ? 1 : 0;
+    const std::int64_t starting_now = s.candidate ? 1 : 0;
+    desired += sign * (s.desired ? 1 : 0);
+    alive += sign * (serving + starting_now + s.retiring);
+    in_flight += sign * (starting_now + s.retiring + (s.desired ? 0 : serving));
+    stale += sign * (s.desired && s.serving && s.stale ? 1 : 0);
+    unserved += sign * (s.desired && !s.serving ? 1 : 0);
+    starting += sign * starting_now;
+    retiring += sign * s.retiring;
+}
 
-    const std::int64_t limit = desired + std::max<std::int64_t>(surge, 0);
-    for (const std::vector<std::size_t>* list : {&empty, &stale}) {
-        for (std::size_t i : *list) {
-            if (alive >= limit) break;
-            plan.start_candidates.push_back(i);
-            ++alive;
-            in_flight = true;
-        }
-    }
-    // No budget and nothing under way: make room by stopping the oldest stale one.
-    if (!in_flight) {
-        for (std::size_t i : stale) {
-            if (std::find(plan.start_candidates.begin(), plan.start_candidates.end(), i) != plan.start_candidates.end()) continue;
-            plan.stop_first.push_back(i);
-            break;
-        }
-    }
-    return plan;
+RolloutStep next_step(const BlockTally& t, std::int64_t surge, bool paused, Need first_need, bool has_replace) {
+    if (paused || first_need == Need::none) return RolloutStep::wait;
+    const std::int64_t limit = t.desired + std::max<std::int64_t>(surge, 0);
+    if (t.alive < limit) return RolloutStep::start_next;
+    // No room. With a surge, room comes from an instance in flight (a new one ready,
+    // an old one reaped); a serving instance is never stopped to make it.
+    if (surge <= 0 && t.in_flight == 0 && has_replace) return RolloutStep::stop_first;
+    return RolloutStep::wait;
+}
+
+bool rollout_settled(const BlockTally& t) {
+    return t.stale == 0 && t.unserved == 0 && t.starting == 0 && t.retiring == 0;
 }
 
 }  // namespace angel

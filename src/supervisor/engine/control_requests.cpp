@@ -110,26 +110,29 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
             }
         } else if (const Slot* sl = slot(id)) {
             const bool wanted = desired_.contains(id);
-            if (sl->serving && sl->serving->alive()) {
+            const Generation* serving = sl->serving();
+            const Generation* candidate = sl->candidate();
+            if (serving != nullptr) {
                 s.state = wanted ? "running" : "stopping";
-                s.pid = sl->serving->pid;
-                s.uptime_seconds = seconds_between(sl->serving->started, now);
-                s.ready = sl->serving->ready;
-            } else if (sl->candidate && sl->candidate->alive()) {
+                s.pid = serving->pid;
+                s.uptime_seconds = seconds_between(serving->started, now);
+                s.ready = true;
+            } else if (candidate != nullptr) {
                 s.state = "starting";
                 s.ready = false;
-            } else if (sl->held) {
+            } else if (sl->held && wanted) {
                 s.state = "waiting";
-                s.wait_seconds = delay_seconds(sl->serving ? sl->serving->spec : desired_.at(id));
+                s.wait_seconds = delay_seconds(desired_.at(id));
             } else {
                 s.state = wanted ? "starting" : "stopping";
             }
-            auto child = [&](const char* role, const Generation& g) {
-                if (g.alive()) s.children.push_back(ChildStatus{role, g.pid, seconds_between(g.started, now), g.ready});
-            };
-            if (sl->serving) child("serving", *sl->serving);
-            if (sl->candidate) child("new", *sl->candidate);
-            for (const auto& g : sl->retiring) child("retiring", *g);
+            for (const auto& g : sl->generations) {
+                if (!g->alive()) continue;
+                const char* role = g->state == GenerationState::serving    ? "serving"
+                                   : g->state == GenerationState::starting ? "new"
+                                                                           : "retiring";
+                s.children.push_back(ChildStatus{role, g->pid, seconds_between(g->started, now), g->was_ready});
+            }
         } else {
             // In the config, nothing running: its last start failed (the next sync, at
             // most 10 s away, tries again) or the sync that starts it is still to come.
@@ -150,7 +153,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
         if (auto it = served_.find(id); it != served_.end()) {
             Slot& sl = *it->second;
             token.served = true;
-            if (!sl.serving || !sl.serving->alive()) {
+            if (sl.serving() == nullptr) {
                 refused = id + " has no serving instance to replace (it is starting or waiting)";
                 return;
             }
@@ -158,7 +161,8 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 refused = id + " is already being replaced";
                 return;
             }
-            return request_recycle(sl, msg::recycle_requested, Slot::Recycle::asked);
+            sl.block->restart(sl);
+            return sweep_blocks();
         }
         Instance* inst = find(id);
         if (inst == nullptr) {
@@ -203,8 +207,8 @@ std::optional<RequestOutcome> Supervisor::restart_outcome(const RestartToken& to
     if (h == history_.end()) return RequestOutcome{false, token.id + " left the config"};
     if (token.served) {
         const Slot* sl = slot(token.id);
-        if (h->second.promotions > token.promotions && sl && sl->serving) {
-            return RequestOutcome{true, token.id + " replaced (pid " + std::to_string(sl->serving->pid) + ")"};
+        if (h->second.promotions > token.promotions && sl && sl->serving()) {
+            return RequestOutcome{true, token.id + " replaced (pid " + std::to_string(sl->serving()->pid) + ")"};
         }
         if (h->second.start_failures > token.start_failures) {
             return RequestOutcome{false, token.id + ": the new instance failed (" + h->second.last_error + ")"};
@@ -232,8 +236,9 @@ std::size_t Supervisor::send_signal(const std::vector<std::string>& ids, int sig
     for (const std::string& id : ids) {
         if (const Instance* inst = instance(id)) send(inst->pid, inst->spec.killgroup);
         if (const Slot* sl = slot(id)) {
-            if (sl->serving && sl->serving->alive()) send(sl->serving->pid, sl->serving->spec.killgroup);
-            if (sl->candidate && sl->candidate->alive()) send(sl->candidate->pid, sl->candidate->spec.killgroup);
+            for (const Generation* g : {sl->serving(), sl->candidate()}) {
+                if (g != nullptr && g->alive()) send(g->pid, g->spec.killgroup);
+            }
         }
     }
     return sent;

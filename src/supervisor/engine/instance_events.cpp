@@ -4,8 +4,6 @@
 #include "supervisor/decide/backoff.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
-#include "supervisor/spec/show_env.hpp"
-#include "supervisor/spec/split_command.hpp"
 
 namespace angel {
 
@@ -31,8 +29,7 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   wait};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
-            ++impossible_events_;  // a bug: counted (tests check it stays 0), never acted on
-            return;
+            return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
         }
         if (t.next != self->state) self->since = fx_.now();
         self->state = t.next;
@@ -85,29 +82,12 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
 
 Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
     const ProgramSpec& spec = inst.spec;
-    std::vector<std::string> argv = split_command(spec.exec);
-    if (argv.empty()) return {InstanceEvent::spawn_failed, std::string(msg::empty_command)};
-    const std::string ctx = program_context(inst.id);
-    fx_.log(Level::v1, ctx, std::string(msg::spawning_process) + argv[0] + std::string(msg::with_env) + show_env(spec.env));
-    std::vector<std::string> logger_argv;
-    if (spec.logger) {
-        fx_.log(Level::v2, ctx, msg::spawning_logger);
-        logger_argv = split_command(*spec.logger);
-        if (logger_argv.empty()) return {InstanceEvent::spawn_failed, std::string(msg::empty_command)};
-    }
-    Launched launched = fx_.launch(Launch{&argv, spec.logger ? &logger_argv : nullptr, &spec});
-    const std::uint64_t generation = next_generation_++;
-    if (auto* error = std::get_if<std::string>(&launched.logger)) return {InstanceEvent::spawn_failed, *error};
-    if (const pid_t logger = std::get<pid_t>(launched.logger); logger > 0) {
-        inst.logger_pid = logger;
-        children_[logger] = ChildRef{ChildRef::Role::logger, inst.id, generation};
-        fx_.log(Level::v2, logger_context(inst.id), msg::running);
-    }
-    if (auto* error = std::get_if<std::string>(&launched.program)) return {InstanceEvent::spawn_failed, *error};
-    inst.pid = std::get<pid_t>(launched.program);
-    inst.generation = generation;
+    Spawned spawned = spawn_child(inst.id, spec, nullptr);
+    if (spawned.logger_pid > 0) inst.logger_pid = spawned.logger_pid;
+    if (spawned.error) return {InstanceEvent::spawn_failed, std::move(*spawned.error)};
+    inst.pid = spawned.pid;
+    inst.generation = spawned.generation;
     inst.started_at = fx_.now();
-    children_[inst.pid] = ChildRef{ChildRef::Role::program, inst.id, generation};
     if (spec.pidfile) {
         if (auto error = fx_.write_pidfile(*spec.pidfile, inst.pid)) return {InstanceEvent::pidfile_failed, *error};
     }
@@ -145,7 +125,8 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
             if (auto h = history_.find(child.id); h != history_.end()) h->second.last_exit = describe_wait_status(wait_status);
         }
         if (auto slot = served_.find(child.id); slot != served_.end()) {
-            return served_child_exit(*slot->second, child, pid);
+            slot->second->block->on_exit(*slot->second, child, pid);
+            return sweep_blocks();
         }
         Instance* inst = find(child.id);
         if (child.role == ChildRef::Role::logger) {

@@ -1,6 +1,6 @@
-// A served program's state in the engine: per id a slot holding up to three kinds of
-// generation (the serving one, a new one not ready yet, old ones being stopped), and
-// per program block the rollout's retry state. Only served_*.cpp changes them.
+// A served program's state in the engine: per id a slot holding its generations (each
+// in a state of the generation table: starting, serving, retiring, gone), owned by
+// its program block (served_block.hpp). Only served_block*.cpp changes them.
 #pragma once
 
 #include <sys/types.h>
@@ -8,24 +8,28 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "supervisor/decide/generation_table.hpp"
+#include "supervisor/decide/rollout.hpp"
 #include "supervisor/engine/effects.hpp"
 #include "supervisor/engine/stop_run.hpp"
 #include "supervisor/spec/program_spec.hpp"
 
 namespace angel {
 
-/// One child of a served slot, from its spawn to its reaping.
+class ServedBlock;
+
+/// One child of a served slot, from its spawn to the end of its stop sequence.
 struct Generation {
     std::uint64_t number = 0;    ///< its generation (the pid index names it)
+    GenerationState state = GenerationState::starting;  ///< changed only by the table
     ProgramSpec spec;            ///< what it was started with
     pid_t pid = 0;               ///< 0 once reaped
     pid_t logger_pid = 0;        ///< 0 if none or reaped
     Clock::time_point started{};
-    bool ready = false;
+    bool was_ready = false;      ///< it has served (ENDED (replaced) when it dies retiring)
     std::string status;                   ///< its last STATUS=, logged when it changes
     std::unique_ptr<Watch> channel;       ///< notify socket or readiness pipe
     std::unique_ptr<Timer> ready_timer;   ///< `ready = N` seconds
@@ -40,34 +44,37 @@ struct Generation {
 
 struct Slot {
     std::string id;
-    std::string group;
-    std::unique_ptr<Generation> serving;    ///< ready (or, before any readiness, never: see candidate)
-    std::unique_ptr<Generation> candidate;  ///< started, not ready yet
-    std::vector<std::unique_ptr<Generation>> retiring;  ///< being stopped, or reaped with a grace still running
+    ServedBlock* block = nullptr;
+    std::vector<std::unique_ptr<Generation>> generations;  ///< at most one starting, one serving
     bool held = false;                      ///< its serving one died: the restart delay runs
-    bool restarting = false;                ///< the next candidate follows a RESTART
+    bool restarting = false;                ///< the next new instance follows a RESTART
     std::unique_ptr<Timer> restart_timer;
     /// Its serving one must be replaced: after a failed try, `automatic` (maxage, maxrss,
     /// STOPPING=1) tries again with the back-off; `asked` (angelctl restart) does not.
     enum class Recycle { automatic, asked };
     std::optional<Recycle> recycle;
-    std::optional<ProgramSpec> failed_spec; ///< the spec of its last candidate that failed
+    std::optional<ProgramSpec> failed_spec; ///< the spec of its last new instance that failed
     std::int64_t quick_failures = 0;        ///< maxdelay: consecutive short runs
     mutable const ProgramSpec* want = nullptr;  ///< its desired spec (into the desired set) ...
     mutable std::uint64_t want_load = 0;        ///< ... as of this config load
+    SlotTally counted;                      ///< its share in its block's tally, as last counted
+    Need queued = Need::none;               ///< where it stands in its block's queue of needs
+    std::uint64_t queued_age = 0;           ///< ... and the age it was queued with
 
-    bool empty() const { return !serving && !candidate && retiring.empty(); }
-};
-
-/// One program block's rollout state.
-struct Group {
-    std::map<std::string, Slot*> slots;  ///< its slots by id (owned by the engine's map)
-    std::int64_t failures = 0;    ///< consecutive candidates that did not become ready
-    std::unique_ptr<Timer> retry_timer;  ///< armed: a failure's back-off runs, nothing starts
-    bool blocked = false;         ///< a listen address failed: nothing starts before the next sync
-    bool rolling = false;         ///< a rollout was announced and is not done
-
-    bool paused() const { return blocked || (retry_timer && retry_timer->armed()); }
+    Generation* in_state(GenerationState state) const {
+        for (const auto& g : generations) {
+            if (g->state == state) return g.get();
+        }
+        return nullptr;
+    }
+    const Generation* serving() const { return in_state(GenerationState::serving); }
+    const Generation* candidate() const { return in_state(GenerationState::starting); }
+    Generation* find(std::uint64_t number) const {
+        for (const auto& g : generations) {
+            if (g->number == number) return g.get();
+        }
+        return nullptr;
+    }
 };
 
 }  // namespace angel

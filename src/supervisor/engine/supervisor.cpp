@@ -35,6 +35,7 @@ void Supervisor::on_shutdown_signal() {
         fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
         desired_.clear();
         ++loads_;
+        for (auto& [name, block] : blocks_) block->on_load();
         fx_.log(Level::v2, msg::ctx_main, msg::forcing_sync);
         if (poll_timer_) poll_timer_->cancel();
         pump();  // the final sync waits for the work in progress (D13, fixed)
@@ -53,7 +54,7 @@ Instance* Supervisor::find(const std::string& id) {
 
 const Slot* Supervisor::slot(const std::string& id) const {
     auto found = served_.find(id);
-    return found == served_.end() ? nullptr : found->second.get();
+    return found == served_.end() ? nullptr : found->second;
 }
 
 const StopRun* Supervisor::sync_stop() const { return sync_ && sync_->active ? sync_->active.get() : nullptr; }
@@ -118,13 +119,9 @@ void Supervisor::recover() {
         }
         it = drop ? instances_.erase(it) : std::next(it);
     }
-    // Served slots: a dead generation still in place would hold its slot; every block
-    // is decided again at the next event.
-    for (auto& [id, slot] : served_) {
-        if (slot->candidate && !slot->candidate->alive()) slot->candidate.reset();
-        if (slot->serving && !slot->serving->alive()) slot->serving.reset();
-    }
-    for (const auto& [name, group] : groups_) replans_.insert(name);
+    // Served blocks: a dead generation still in a live state would hold its slot; each
+    // block counts itself again (the next event decides it).
+    for (auto& [name, block] : blocks_) block->recover();
     // The work in progress: unless a kill's grace timer will carry it on, it is
     // abandoned here; the next sync redoes whatever it did not get to.
     if (scheduler_.busy() && !(sync_ && sync_->active && sync_->active->waiting())) finish_work();
@@ -215,6 +212,7 @@ void Supervisor::load_and_sync() {
     }
     desired_ = std::move(std::get<ProgramSpecs>(loaded));
     ++loads_;
+    for (auto& [name, block] : blocks_) block->on_load();  // counted against the new config at once
     // What status shows of ids gone for good goes with them (one pass per load).
     std::erase_if(history_, [this](const auto& entry) {
         const std::string& id = entry.first;

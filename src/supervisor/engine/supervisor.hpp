@@ -22,6 +22,7 @@
 #include "supervisor/engine/effects.hpp"
 #include "supervisor/engine/instance.hpp"
 #include "supervisor/engine/served.hpp"
+#include "supervisor/engine/served_block.hpp"
 #include "supervisor/engine/status.hpp"
 #include "supervisor/engine/stop_run.hpp"
 
@@ -89,10 +90,12 @@ public:
     const StopRun* sync_stop() const;  ///< the kill the sync in progress waits on, if any
     const Slot* slot(const std::string& id) const;  ///< a served program's slot, if any
     std::size_t slot_count() const { return served_.size(); }
+    const ServedBlock* block(const std::string& name) const;  ///< a served program block, if any
     std::size_t impossible_events() const { return impossible_events_; }
 
 private:
     friend class StopRun;
+    friend class ServedBlock;
 
     /// The sync in progress (spec 7.1): its kills in id order, one at a time (D10).
     struct SyncRun {
@@ -132,22 +135,23 @@ private:
     void arm_delay(Instance& instance, std::int64_t seconds);
     void on_delay_elapsed(const std::string& id);
 
-    // served_slots.cpp: served programs (slots, rollouts, readiness, recycling).
-    const ProgramSpec* served_desired(const Slot& slot) const;
-    bool stale(const Generation& gen, const ProgramSpec* want) const;
+    // spawn_child.cpp: the one spawn path of plain instances and served generations.
+    struct Spawned {
+        std::uint64_t generation = 0;
+        pid_t pid = 0;         ///< 0: not started (see error)
+        pid_t logger_pid = 0;  ///< 0: none started
+        std::unique_ptr<Watch> channel;
+        std::optional<std::string> error;  ///< the stderr text of a failed start
+    };
+    Spawned spawn_child(const std::string& id, const ProgramSpec& spec, const ServeLaunch* serve);
+    /// A table was asked for a cell it does not have: one log line, counted, not acted on.
+    void internal_error(const std::string& id, std::string_view table, std::string_view event, std::string_view state);
+
+    // served_routes.cpp: served programs' events, routed to their block (served_block.cpp).
     void sync_served(const std::vector<std::string>& starts);
-    void start_slot(const std::string& id, const ProgramSpec& spec);
-    void request_replan(const std::string& group);
-    void replan(const std::string& group);
-    void spawn_candidate(Slot& slot, const ProgramSpec& spec);
-    void promote(Slot& slot);
-    void candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, std::string_view why);
-    void retire(Slot& slot, std::unique_ptr<Generation> gen);
-    void forget_retired(Slot& slot, std::uint64_t number);
-    void request_recycle(Slot& slot, std::string_view why, Slot::Recycle cause = Slot::Recycle::automatic);
-    void on_ready_message(const std::string& id, std::uint64_t number, ReadyMessage message);
-    void served_child_exit(Slot& slot, const ChildRef& child, pid_t pid);
-    void check_memory();
+    void route_slot(const std::string& id, const std::function<void(ServedBlock&, Slot&)>& handler);
+    void route_block(const std::string& name, const std::function<void(ServedBlock&)>& handler);
+    void sweep_blocks();
     void update_listeners();
 
     Effects& fx_;
@@ -157,13 +161,11 @@ private:
     ProgramSpecs desired_;                                        ///< last good config
     std::map<std::string, std::unique_ptr<Instance>> instances_;  ///< the running set
     std::unordered_map<pid_t, ChildRef> children_;                ///< live, unreaped children
-    std::map<std::string, std::unique_ptr<Slot>> served_;         ///< served programs, by id
-    std::map<std::string, Group> groups_;                         ///< served program blocks
-    std::set<std::string> replans_;                               ///< blocks to decide again
-    bool replanning_ = false;
+    std::map<std::string, std::unique_ptr<ServedBlock>> blocks_;  ///< served program blocks, by name
+    std::map<std::string, Slot*> served_;                         ///< their slots, by id (owned by a block)
     std::size_t served_graces_ = 0;  ///< served StopRuns waiting on their grace timer
-    bool final_pending_ = false;
-    std::uint64_t loads_ = 1;        ///< successful config loads (and shutdown's clearing)     ///< the final sync is over; served graces still run
+    bool final_pending_ = false;     ///< the final sync is over; served graces still run
+    std::uint64_t loads_ = 1;        ///< successful config loads (and shutdown's clearing)
     std::unique_ptr<Timer> poll_timer_;                           ///< the 10-second sync
     std::optional<SyncRun> sync_;
     std::uint64_t next_generation_ = 1;

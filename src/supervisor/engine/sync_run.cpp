@@ -16,15 +16,16 @@ void Supervisor::sync() {
     for (const auto& [id, slot] : served_) {
         // A served slot is killed by a sync only when it leaves the config: its serving
         // instance goes through the kill queue, as an original one would.
-        const Generation* shown = slot->serving ? slot->serving.get() : slot->candidate.get();
-        const bool live = slot->serving && slot->serving->alive();
+        const Generation* serving = slot->serving();
+        const Generation* shown = serving != nullptr ? serving : slot->candidate();
+        const bool live = serving != nullptr && serving->alive();
         // An id that moved to another block is, for reconcile, a change of kind: stopped now,
         // started in its new block once its slot is gone.
         auto want = desired_.find(id);
         const bool other_block = want != desired_.end() && is_served(want->second) &&
-                                 want->second.serve->group != slot->group;
-        view.emplace(id, RunningEntry{shown ? &shown->spec : nullptr, live, live ? slot->serving->pid : 0,
-                                      live ? slot->serving->logger_pid : 0, !other_block});
+                                 want->second.serve->group != slot->block->name();
+        view.emplace(id, RunningEntry{shown ? &shown->spec : nullptr, live, live ? serving->pid : 0,
+                                      live ? serving->logger_pid : 0, !other_block});
     }
     SyncPlan plan = reconcile(desired_, view);
     if (plan.empty()) {

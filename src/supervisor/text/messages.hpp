@@ -93,6 +93,8 @@ inline constexpr std::string_view retiring = "RETIRING pid ";
 inline constexpr std::string_view ended_replaced = "ENDED (replaced)";
 inline constexpr std::string_view recycle = "RECYCLE: ";
 inline constexpr std::string_view recycle_requested = "asked by angelctl restart";
+inline constexpr std::string_view recycle_stopping = "asked with STOPPING=1";
+inline constexpr std::string_view recycle_older = "older than ";  // + "N seconds"
 inline constexpr std::string_view restart_requested = "RESTART asked by angelctl";
 inline constexpr std::string_view status = "STATUS: ";
 // {process-monitor}
@@ -101,6 +103,9 @@ inline constexpr std::string_view rollout_done = "Rollout done: ";
 inline constexpr std::string_view listening_on = "Listening on ";
 inline constexpr std::string_view closed_listener = "Closed listener ";
 inline constexpr std::string_view cannot_listen = "Cannot listen: ";
+
+// {- program: ID -}: a table was asked for a transition it does not have (a bug).
+inline constexpr std::string_view internal_error = "internal error: ";  // + "TABLE: event EVENT in state STATE"
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";

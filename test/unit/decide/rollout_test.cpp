@@ -1,7 +1,6 @@
-// The rollout decision: budget count + surge, empty slots first, oldest stale next,
-// stale candidates killed, nothing started while paused, TERM first with surge 0.
-#include <vector>
-
+// The rollout decision: a slot's need, the block's tally, the next step (budget
+// count + surge, stop-first only with surge 0 and nothing under way), and when a
+// rollout is settled.
 #include <boost/test/unit_test.hpp>
 
 #include "supervisor/decide/rollout.hpp"
@@ -9,138 +8,150 @@
 namespace angel {
 namespace {
 
-using Indexes = std::vector<std::size_t>;
-
-SlotView empty_slot() {
-    SlotView v;
-    v.desired = true;
-    return v;
+SlotTally empty_slot() {
+    SlotTally s;
+    s.desired = true;
+    return s;
 }
 
-SlotView serving(std::uint64_t age, bool stale) {
-    SlotView v;
-    v.desired = true;
-    v.serving = true;
-    v.serving_age = age;
-    v.serving_stale = stale;
-    return v;
+SlotTally serving(bool stale) {
+    SlotTally s;
+    s.desired = true;
+    s.serving = true;
+    s.stale = stale;
+    return s;
+}
+
+BlockTally tally_of(std::initializer_list<SlotTally> slots) {
+    BlockTally t;
+    for (const SlotTally& s : slots) t.add(s, +1);
+    return t;
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(rollout)
 
-BOOST_AUTO_TEST_CASE(a_new_block_starts_every_slot_at_once) {
-    const std::vector<SlotView> slots{empty_slot(), empty_slot(), empty_slot()};
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.start_candidates == (Indexes{0, 1, 2}), boost::test_tools::per_element());
-    BOOST_TEST(plan.kill_candidates.empty());
-    BOOST_TEST(plan.stop_first.empty());
+BOOST_AUTO_TEST_CASE(a_slot_needs_a_start_when_empty_or_stale_and_nothing_is_under_way) {
+    BOOST_TEST((need_of(empty_slot()) == Need::empty));
+    BOOST_TEST((need_of(serving(true)) == Need::replace));
+    BOOST_TEST((need_of(serving(false)) == Need::none));
+    SlotTally starting = serving(true);
+    starting.candidate = true;
+    BOOST_TEST((need_of(starting) == Need::none));
+    SlotTally held = empty_slot();
+    held.held = true;
+    BOOST_TEST((need_of(held) == Need::none));
+    SlotTally removed = serving(true);
+    removed.desired = false;
+    BOOST_TEST((need_of(removed) == Need::none));
 }
 
-BOOST_AUTO_TEST_CASE(nothing_to_do_when_every_slot_serves_its_spec) {
-    const std::vector<SlotView> slots{serving(1, false), serving(2, false)};
-    BOOST_TEST(plan_rollout(slots, 1, false).empty());
+BOOST_AUTO_TEST_CASE(the_tally_adds_and_takes_back_a_slot) {
+    SlotTally s = serving(true);
+    s.candidate = true;
+    s.retiring = 2;
+    BlockTally t;
+    t.add(s, +1);
+    BOOST_TEST(t.desired == 1);
+    BOOST_TEST(t.alive == 4);
+    BOOST_TEST(t.in_flight == 3);
+    BOOST_TEST(t.stale == 1);
+    BOOST_TEST(t.unserved == 0);
+    BOOST_TEST(t.starting == 1);
+    BOOST_TEST(t.retiring == 2);
+    t.add(s, -1);
+    BOOST_TEST((t == BlockTally{}));
 }
 
-BOOST_AUTO_TEST_CASE(surge_bounds_the_new_instances_oldest_first) {
-    const std::vector<SlotView> slots{serving(7, true), serving(3, true), serving(5, true)};
-    BOOST_TEST(plan_rollout(slots, 1, false).start_candidates == (Indexes{1}), boost::test_tools::per_element());
-    BOOST_TEST(plan_rollout(slots, 2, false).start_candidates == (Indexes{1, 2}), boost::test_tools::per_element());
-    BOOST_TEST(plan_rollout(slots, 5, false).start_candidates == (Indexes{1, 2, 0}), boost::test_tools::per_element());
+BOOST_AUTO_TEST_CASE(a_removed_slots_serving_instance_is_in_flight) {
+    SlotTally s = serving(false);
+    s.desired = false;
+    const BlockTally t = tally_of({s});
+    BOOST_TEST(t.desired == 0);
+    BOOST_TEST(t.alive == 1);
+    BOOST_TEST(t.in_flight == 1);
 }
 
-BOOST_AUTO_TEST_CASE(instances_shutting_down_count_against_the_budget) {
-    std::vector<SlotView> slots{serving(1, false), serving(2, true)};
-    slots[0].retiring = 1;  // slot 0's old instance is still dying
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.start_candidates.empty());
-    BOOST_TEST(plan.stop_first.empty());  // something is in flight: wait for it
+BOOST_AUTO_TEST_CASE(a_new_block_starts_within_count_plus_surge) {
+    const BlockTally t = tally_of({empty_slot(), empty_slot(), empty_slot()});
+    BOOST_TEST((next_step(t, 1, false, Need::empty, false) == RolloutStep::start_next));
 }
 
-BOOST_AUTO_TEST_CASE(a_candidate_in_flight_is_not_started_twice) {
-    std::vector<SlotView> slots{serving(1, true), serving(2, true)};
-    slots[0].candidate = true;
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.start_candidates.empty());  // 2 serving + 1 candidate = count + surge
-    BOOST_TEST(plan.kill_candidates.empty());
+BOOST_AUTO_TEST_CASE(nothing_to_do_without_a_need) {
+    const BlockTally t = tally_of({serving(false), serving(false)});
+    BOOST_TEST((next_step(t, 1, false, Need::none, false) == RolloutStep::wait));
+    BOOST_TEST((next_step(t, 0, false, Need::none, false) == RolloutStep::wait));
 }
 
-BOOST_AUTO_TEST_CASE(empty_slots_come_before_stale_ones) {
-    const std::vector<SlotView> slots{serving(1, true), empty_slot()};
-    BOOST_TEST(plan_rollout(slots, 0, false).start_candidates == (Indexes{1}), boost::test_tools::per_element());
+BOOST_AUTO_TEST_CASE(a_paused_block_starts_nothing) {
+    const BlockTally t = tally_of({empty_slot()});
+    BOOST_TEST((next_step(t, 1, true, Need::empty, false) == RolloutStep::wait));
 }
 
-BOOST_AUTO_TEST_CASE(a_stale_candidate_is_killed_and_replaced_within_the_budget) {
-    std::vector<SlotView> slots{serving(1, true)};
-    slots[0].candidate = true;
-    slots[0].candidate_stale = true;  // a HUP changed the spec again
-    const RolloutPlan plan = plan_rollout(slots, 2, false);
-    BOOST_TEST(plan.kill_candidates == (Indexes{0}), boost::test_tools::per_element());
-    BOOST_TEST(plan.start_candidates == (Indexes{0}), boost::test_tools::per_element());  // 1 + 1 dying + 1 new = 3
-    const RolloutPlan tight = plan_rollout(slots, 1, false);
-    BOOST_TEST(tight.kill_candidates == (Indexes{0}), boost::test_tools::per_element());
-    BOOST_TEST(tight.start_candidates.empty());  // the dying one still counts
+BOOST_AUTO_TEST_CASE(surge_bounds_the_new_instances) {
+    SlotTally rolling = serving(true);
+    rolling.candidate = true;
+    // count 2 + surge 1: two serving, one new: full.
+    const BlockTally t = tally_of({rolling, serving(true)});
+    BOOST_TEST(t.alive == 3);
+    BOOST_TEST((next_step(t, 1, false, Need::replace, true) == RolloutStep::wait));
+    BOOST_TEST((next_step(t, 2, false, Need::replace, true) == RolloutStep::start_next));
 }
 
-BOOST_AUTO_TEST_CASE(back_to_the_old_spec_kills_the_candidates_only) {
-    std::vector<SlotView> slots{serving(1, false), serving(2, false)};
-    slots[0].candidate = slots[1].candidate = true;
-    slots[0].candidate_stale = slots[1].candidate_stale = true;
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.kill_candidates == (Indexes{0, 1}), boost::test_tools::per_element());
-    BOOST_TEST(plan.start_candidates.empty());
-    BOOST_TEST(plan.stop_first.empty());
+BOOST_AUTO_TEST_CASE(instances_being_stopped_count_against_the_budget) {
+    SlotTally dying = serving(false);
+    dying.retiring = 1;
+    const BlockTally t = tally_of({dying, serving(true)});
+    BOOST_TEST((next_step(t, 1, false, Need::replace, true) == RolloutStep::wait));
 }
 
-BOOST_AUTO_TEST_CASE(paused_starts_nothing_but_still_kills_stale_candidates) {
-    std::vector<SlotView> slots{empty_slot(), serving(1, true)};
-    slots[1].candidate = slots[1].candidate_stale = true;
-    const RolloutPlan plan = plan_rollout(slots, 1, true);
-    BOOST_TEST(plan.start_candidates.empty());
-    BOOST_TEST(plan.stop_first.empty());
-    BOOST_TEST(plan.kill_candidates == (Indexes{1}), boost::test_tools::per_element());
+// The defect of a HUP during a rollout: a new instance killed by the reload is still
+// alive (retiring) and fills the budget. With a surge, nothing serving is stopped to
+// make room: the next start waits for its death.
+BOOST_AUTO_TEST_CASE(a_killed_new_instance_never_makes_a_serving_one_stop_first) {
+    SlotTally killed_candidate = serving(true);
+    killed_candidate.retiring = 1;
+    const BlockTally t = tally_of({serving(true), killed_candidate});
+    BOOST_TEST(t.alive == 3);
+    BOOST_TEST((next_step(t, 1, false, Need::replace, true) == RolloutStep::wait));
+    // Even with nothing in flight, a surge never stops first.
+    const BlockTally full = tally_of({serving(true), serving(true)});
+    BOOST_TEST((next_step(full, 0, false, Need::replace, true) == RolloutStep::stop_first));
+    BOOST_TEST((next_step(full, 1, false, Need::replace, true) == RolloutStep::start_next));
 }
 
-BOOST_AUTO_TEST_CASE(surge_zero_stops_the_oldest_first_one_at_a_time) {
-    const std::vector<SlotView> slots{serving(4, true), serving(2, true)};
-    const RolloutPlan plan = plan_rollout(slots, 0, false);
-    BOOST_TEST(plan.start_candidates.empty());
-    BOOST_TEST(plan.stop_first == (Indexes{1}), boost::test_tools::per_element());
-    // While it dies, nothing else happens; once reaped, its slot is empty and starts.
-    std::vector<SlotView> dying = slots;
-    dying[1].serving = false;
-    dying[1].retiring = 1;
-    BOOST_TEST(plan_rollout(dying, 0, false).empty());
-    dying[1].retiring = 0;
-    const RolloutPlan next = plan_rollout(dying, 0, false);
-    BOOST_TEST(next.start_candidates == (Indexes{1}), boost::test_tools::per_element());
-    BOOST_TEST(next.stop_first.empty());
-}
-
-BOOST_AUTO_TEST_CASE(a_held_slot_waits_for_its_restart_delay) {
-    std::vector<SlotView> slots{empty_slot()};
-    slots[0].held = true;
-    BOOST_TEST(plan_rollout(slots, 1, false).empty());
-}
-
-BOOST_AUTO_TEST_CASE(a_removed_slot_is_not_restarted_and_shrinks_the_budget) {
-    std::vector<SlotView> slots{serving(1, true), serving(2, false)};
-    slots[1].desired = false;  // count went from 2 to 1: its instance is the sync's to kill
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.start_candidates.empty());  // 2 alive = 1 desired + surge 1
-    slots[1].serving = false;
-    BOOST_TEST(plan_rollout(slots, 1, false).start_candidates == (Indexes{0}), boost::test_tools::per_element());
+BOOST_AUTO_TEST_CASE(surge_zero_stops_first_only_when_nothing_is_under_way) {
+    const BlockTally idle = tally_of({serving(true), serving(true)});
+    BOOST_TEST((next_step(idle, 0, false, Need::replace, true) == RolloutStep::stop_first));
+    SlotTally dying = serving(true);
+    dying.retiring = 1;
+    const BlockTally busy = tally_of({dying, serving(true)});
+    BOOST_TEST((next_step(busy, 0, false, Need::replace, true) == RolloutStep::wait));
+    // Room once the stopped one is reaped: its slot is empty and starts.
+    const BlockTally room = tally_of({empty_slot(), serving(true)});
+    BOOST_TEST((next_step(room, 0, false, Need::empty, true) == RolloutStep::start_next));
+    // Paused: not even a stop-first (the back-off runs).
+    BOOST_TEST((next_step(idle, 0, true, Need::replace, true) == RolloutStep::wait));
 }
 
 BOOST_AUTO_TEST_CASE(a_removed_slot_still_alive_holds_back_stop_first) {
-    // count 3 -> 2 and a new spec in one reload: web-3's instance is on its way out (the
-    // sync kills it); nothing working is stopped to make room meanwhile (surge 1).
-    std::vector<SlotView> slots{serving(1, true), serving(2, true), serving(3, false)};
-    slots[2].desired = false;
-    const RolloutPlan plan = plan_rollout(slots, 1, false);
-    BOOST_TEST(plan.start_candidates.empty());
-    BOOST_TEST(plan.stop_first.empty());
+    SlotTally removed = serving(false);
+    removed.desired = false;
+    const BlockTally t = tally_of({serving(true), removed});
+    BOOST_TEST((next_step(t, 0, false, Need::replace, true) == RolloutStep::wait));
+}
+
+BOOST_AUTO_TEST_CASE(a_rollout_settles_when_all_serve_the_desired_spec_and_nothing_old_is_left) {
+    BOOST_TEST(rollout_settled(tally_of({serving(false), serving(false)})));
+    BOOST_TEST(!rollout_settled(tally_of({serving(false), serving(true)})));
+    BOOST_TEST(!rollout_settled(tally_of({serving(false), empty_slot()})));
+    SlotTally dying = serving(false);
+    dying.retiring = 1;
+    BOOST_TEST(!rollout_settled(tally_of({dying})));
+    SlotTally starting = empty_slot();
+    starting.candidate = true;
+    BOOST_TEST(!rollout_settled(tally_of({starting})));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(a_served_restart_whose_new_one_dies_keeps_the_old) {
     auto outcome = rig.engine.restart_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(!outcome->ok);
-    BOOST_TEST(rig.engine.slot("web-1")->serving->pid == old);
+    BOOST_TEST(rig.engine.slot("web-1")->serving()->pid == old);
     // Over: nothing retries it unasked, and a new restart may begin.
     rig.world.advance_seconds(120);
     BOOST_TEST(rig.world.live.size() == 1u);
