@@ -3,6 +3,7 @@
 #include "supervisor/engine/served_block.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "supervisor/decide/backoff.hpp"
 #include "supervisor/engine/supervisor.hpp"
@@ -84,6 +85,7 @@ void ServedBlock::count(Slot& slot) {
     tally_.add(slot.counted, -1);
     tally_.add(now, +1);
     slot.counted = now;
+    if (!now.desired && slot.generations.empty() && !now.held) leaving_.insert(slot.id);
     const Need need = need_of(now);
     const std::uint64_t age = need == Need::replace ? serving->number : 0;
     if (need != slot.queued || age != slot.queued_age) {
@@ -220,16 +222,17 @@ void ServedBlock::pump() {
             // A block that left the config (or a shutdown) ends its rollout unfinished: not "done".
             if (tally_.desired > 0) sv_.fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name_);
         }
-        // Slots no longer desired, with nothing left and no restart pending, leave.
-        for (auto it = slots_.begin(); it != slots_.end();) {
+        // Slots no longer desired, with nothing left and no restart pending, leave (only
+        // those counted so since the last pump: an event does not visit the whole block).
+        for (const std::string& id : std::exchange(leaving_, {})) {
+            auto it = slots_.find(id);
+            if (it == slots_.end()) continue;
             Slot& slot = *it->second;
-            if (!slot.counted.desired && slot.generations.empty() && !slot.held) {
-                tally_.add(slot.counted, -1);
-                sv_.served_.erase(slot.id);
-                it = slots_.erase(it);
-            } else {
-                ++it;
-            }
+            if (slot.counted.desired || !slot.generations.empty() || slot.held) continue;
+            if (slot.queued != Need::none) needs_.erase(NeedKey{slot.queued, slot.queued_age, &slot});
+            tally_.add(slot.counted, -1);
+            sv_.served_.erase(slot.id);
+            slots_.erase(it);
         }
     } while (pump_again_);
 }

@@ -84,6 +84,7 @@ private:
     std::map<std::string, std::unique_ptr<Slot>> slots_;
     BlockTally tally_;
     std::set<NeedKey> needs_;
+    std::set<std::string> leaving_;      ///< slots counted as gone: dropped at the end of the pump
     std::int64_t surge_ = 0;             ///< of its desired spec, as of the last load
     std::int64_t failures_ = 0;          ///< consecutive new instances that did not become ready
     std::unique_ptr<Timer> retry_timer_; ///< armed: a failure's back-off runs, nothing starts
