@@ -339,7 +339,7 @@ class Run:
                 "converge": None if self.converge is None else round(self.converge, 2),
                 "samples": s.samples, "problems": self.problems()}
 
-    def report(self, log_lines=60):
+    def report(self, log_lines=120):
         """Seed, problems, the timeline (HUPs, alive instances, failed requests) and angel's log tail."""
         lines = [f"seed {self.seed}: {len(self.schedule)} HUPs; problems:"]
         lines += [f"  - {p}" for p in self.problems()] or ["  (none)"]

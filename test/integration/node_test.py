@@ -66,19 +66,35 @@ class Load:
         return r
 
 
-def rollout(binary, work):
-    """v1 -> v2 by HUP under load: every instance becomes READY by its newline on fd 4, no request
-    fails, never more than count + surge instances, v2 answers and v1 is gone."""
-    port = free_port()
-    a = Angel(binary, work, example_config(port, 1))
+def under_load(binary, work, port, conf, scenario):
+    """angel on `conf` until web-1 and web-2 are READY, then scenario(angel, load, their pids)
+    under load, then TERM; angel's log is printed when something fails."""
+    a = Angel(binary, work, conf)
     load = None
     try:
         a.wait("{- program: web-1 -} READY", 30)
         a.wait("{- program: web-2 -} READY", 30)
         old = a.children("server.js")
         assert len(old) == 2, old
-        assert {answer(port)[0] for _ in range(4)} == {"1"}
         load = Load(port, a)
+        scenario(a, load, old)
+        a.stop(STOP_SECONDS)
+    except (AssertionError, subprocess.TimeoutExpired):
+        print(a.log())
+        raise
+    finally:
+        if load:
+            load.stop.set()
+        a.close()
+
+
+def rollout(binary, work):
+    """v1 -> v2 by HUP under load: every instance becomes READY by its newline on fd 4, no request
+    fails, never more than count + surge instances, v2 answers and v1 is gone."""
+    port = free_port()
+
+    def scenario(a, load, old):
+        assert {answer(port)[0] for _ in range(4)} == {"1"}
         time.sleep(1)  # let the load run on v1 a while (not a wait for correctness)
         hup_at = len(a.messages())
         a.hup(example_config(port, 2))
@@ -94,14 +110,7 @@ def rollout(binary, work):
         for slot in ("web-1", "web-2"):
             assert f"{{- program: {slot} -}} READY" in m and f"{{- program: {slot} -}} ENDED (replaced)" in m, \
                 "\n".join(m)
-        a.stop(STOP_SECONDS)
-    except (AssertionError, subprocess.TimeoutExpired):
-        print(a.log())
-        raise
-    finally:
-        if load:
-            load.stop.set()
-        a.close()
+    under_load(binary, work, port, example_config(port, 1), scenario)
 
 
 def failed_deploy(binary, work):
@@ -112,15 +121,11 @@ def failed_deploy(binary, work):
     with open(broken, "w") as f:
         f.write("'use strict';\nthrow new Error('version 3 cannot start');\n")
     good = example_config(port, 1)
-    a = Angel(binary, work, good)
-    load = None
-    try:
-        a.wait("{- program: web-1 -} READY", 30)
-        a.wait("{- program: web-2 -} READY", 30)
-        old = a.children("server.js")
-        load = Load(port, a)
+
+    def scenario(a, load, old):
         hup_at = len(a.messages())
         a.hup(example_config(port, 3, broken))
+
         # Node exits at the exception, closing fd 4 too: angel may see either first.
         def not_ready(seconds):
             reasons = ("exited before it was ready", "closed its readiness descriptor before it was ready")
@@ -137,14 +142,7 @@ def failed_deploy(binary, work):
         assert set(r["versions"]) == {"1"}, f"versions answered: {list(r['versions'])}"
         assert set(r["versions"]["1"]["pids"]) == set(old), f"answered by {r['versions']['1']['pids']}, old {old}"
         assert a.children("server.js") == old, f"old {old}, alive {a.children('server.js')}"
-        a.stop(STOP_SECONDS)
-    except (AssertionError, subprocess.TimeoutExpired):
-        print(a.log())
-        raise
-    finally:
-        if load:
-            load.stop.set()
-        a.close()
+    under_load(binary, work, port, good, scenario)
 
 
 TESTS = {"rollout": rollout, "failed-deploy": failed_deploy}
