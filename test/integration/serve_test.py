@@ -56,11 +56,12 @@ class Angel(AngelLog):
     def children(self, match="serve.py"):
         return AngelLog.children(self, match)
 
-    def stop(self):
-        """TERM: angel must exit 0 with nothing on stderr."""
+    def stop(self, timeout=20):
+        """TERM: angel must exit 0 with nothing on stderr (within `timeout` seconds: at
+        shutdown, every instance with a termgrace is waited for in turn)."""
         assert self.proc.poll() is None, "angel died:\n" + "\n".join(self.messages())
         self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=20)
+        status = self.proc.wait(timeout=timeout)
         with open(self.err_path) as f:
             err = f.read()
         assert status == 0 and err == "", f"exit status {status}, stderr {err!r}"

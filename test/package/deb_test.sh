@@ -42,6 +42,7 @@ dpkg -i "$deb" >/dev/null || fail "dpkg -i"
 # What it installed.
 for f in /usr/bin/angel /usr/bin/angelctl /usr/share/man/man1/angel.1.gz /usr/share/man/man1/angelctl.1.gz /usr/share/doc/angel/copyright \
          /usr/share/doc/angel/examples/angel.conf /usr/share/doc/angel/examples/web/server.py \
+         /usr/share/doc/angel/examples/node/server.js \
          /usr/lib/systemd/system/angel.service /etc/angel/angel.conf; do
     [ -f "$f" ] || fail "missing $f"
 done
