@@ -4,6 +4,8 @@
 // in the same turn of the loop: dropped).
 #include "supervisor/decide/generation_table.hpp"
 
+#include "supervisor/decide/table_cells.hpp"
+
 namespace angel {
 namespace {
 
@@ -14,11 +16,7 @@ using Facts = GenerationFacts;
 using Transition = GenerationTransition;
 using Cell = Transition (*)(State, const Facts&);
 
-Transition to(State next) {
-    Transition t;
-    t.next = next;
-    return t;
-}
+Transition to(State next) { return table::to<Transition>(next); }
 
 void log(Transition& t, std::string_view message, Level level = Level::v2) {
     t.actions.push(GenerationAction{Kind::log, level, message, {}});
@@ -28,14 +26,10 @@ void act(Transition& t, Kind kind, std::string_view text = {}) {
     t.actions.push(GenerationAction{kind, Level::v2, {}, text});
 }
 
-Transition impossible(State state, const Facts&) {
-    Transition t = to(state);
-    t.possible = false;
-    return t;
-}
+constexpr Cell impossible = table::impossible<Transition, State, Facts>;
 
-Transition unchanged(State state, const Facts&) { return to(state); }
-Transition late(State state, const Facts&) { return to(state); }
+constexpr Cell unchanged = table::unchanged<Transition, State, Facts>;
+constexpr Cell late = table::unchanged<Transition, State, Facts>;  // named apart: a message that crossed its stop
 
 /// Ready and still wanted: its pidfile first (the outcome decides); no longer
 /// wanted (a reload back, a removal, a shutdown while it started): stopped, never served.
@@ -166,7 +160,7 @@ constexpr Cell kTable[kGenerationStates][kGenerationEvents] = {
 }  // namespace
 
 GenerationTransition step(GenerationState state, GenerationEvent event, const GenerationFacts& facts) {
-    return kTable[static_cast<std::size_t>(state)][static_cast<std::size_t>(event)](state, facts);
+    return table::apply(kTable, state, event, facts);
 }
 
 std::string_view name_of(GenerationState state) {

@@ -3,6 +3,8 @@
 // is expected and changes nothing here). Unit tests check every cell.
 #include "supervisor/decide/instance_table.hpp"
 
+#include "supervisor/decide/table_cells.hpp"
+
 namespace angel {
 namespace {
 
@@ -13,11 +15,7 @@ using Facts = InstanceFacts;
 using Transition = InstanceTransition;
 using Cell = Transition (*)(State, const Facts&);
 
-Transition to(State next) {
-    Transition t;
-    t.next = next;
-    return t;
-}
+Transition to(State next) { return table::to<Transition>(next); }
 
 void log(Transition& t, std::string_view message, Level level = Level::v2) {
     t.actions.push(InstanceAction{Kind::log, level, message, {}, 0});
@@ -25,13 +23,9 @@ void log(Transition& t, std::string_view message, Level level = Level::v2) {
 
 void act(Transition& t, Kind kind, std::string_view text = {}) { t.actions.push(InstanceAction{kind, Level::v2, {}, text, 0}); }
 
-Transition impossible(State state, const Facts&) {
-    Transition t = to(state);
-    t.possible = false;
-    return t;
-}
+constexpr Cell impossible = table::impossible<Transition, State, Facts>;
 
-Transition unchanged(State state, const Facts&) { return to(state); }
+constexpr Cell unchanged = table::unchanged<Transition, State, Facts>;
 
 /// START, then QUIT if the id left the config, else spawn the desired spec.
 Transition begin_start(Transition t, const Facts& f) {
@@ -129,7 +123,7 @@ constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
 }  // namespace
 
 InstanceTransition step(InstanceState state, InstanceEvent event, const InstanceFacts& facts) {
-    return kTable[static_cast<std::size_t>(state)][static_cast<std::size_t>(event)](state, facts);
+    return table::apply(kTable, state, event, facts);
 }
 
 std::string_view name_of(InstanceState state) {

@@ -1,6 +1,8 @@
 // The stop table (spec 7.7). Every cell named, as in the instance table.
 #include "supervisor/decide/stop_table.hpp"
 
+#include "supervisor/decide/table_cells.hpp"
+
 #include "supervisor/text/messages.hpp"
 
 namespace angel {
@@ -30,12 +32,7 @@ void term_and_wait(Transition& t, const StopFacts& f, Kind term) {
     t.actions.push(StopAction{Kind::arm_grace, {}, grace});
 }
 
-Transition impossible(State state, const StopFacts&) {
-    Transition t;
-    t.next = state;
-    t.possible = false;
-    return t;
-}
+constexpr Cell impossible = table::impossible<Transition, State, StopFacts>;
 
 Transition begin(State, const StopFacts& f) {
     Transition t;
@@ -90,7 +87,7 @@ constexpr Cell kTable[kStopStates][kStopEvents] = {
 }  // namespace
 
 StopTransition step(StopState state, StopEvent event, const StopFacts& facts) {
-    return kTable[static_cast<std::size_t>(state)][static_cast<std::size_t>(event)](state, facts);
+    return table::apply(kTable, state, event, facts);
 }
 
 std::string_view name_of(StopState state) {

@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "supervisor/decide/generation_table.hpp"
+#include "table_cells.hpp"
 
 namespace angel {
 
@@ -84,19 +85,6 @@ const std::array<std::array<const char*, 14>, 4> kExpected = {{
     {X, X, X, X, X, X, X, X, "gone: forget", "gone:", X, X, X, "gone:"},
 }};
 
-struct Cell {
-    S state;
-    E event;
-};
-std::ostream& operator<<(std::ostream& os, const Cell& c) { return os << c.state << " x " << c.event; }
-
-std::vector<Cell> all_cells() {
-    std::vector<Cell> cells;
-    for (S s : kStates) {
-        for (E e : kEvents) cells.push_back({s, e});
-    }
-    return cells;
-}
 
 }  // namespace
 
@@ -107,7 +95,7 @@ BOOST_AUTO_TEST_CASE(table_covers_every_state_and_event) {
     BOOST_TEST(kEvents.size() == kGenerationEvents);
 }
 
-BOOST_DATA_TEST_CASE(cell, boost::unit_test::data::make(all_cells()), c) {
+BOOST_DATA_TEST_CASE(cell, boost::unit_test::data::make(test::all_cells(kStates, kEvents)), c) {
     const auto s = static_cast<std::size_t>(c.state);
     const auto e = static_cast<std::size_t>(c.event);
     BOOST_TEST(render(step(c.state, c.event, facts())) == kExpected[s][e]);

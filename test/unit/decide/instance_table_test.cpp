@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "supervisor/decide/instance_table.hpp"
+#include "table_cells.hpp"
 
 namespace angel {
 
@@ -85,19 +86,6 @@ const std::array<std::array<const char*, 10>, 6> kExpected = {{
      "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible"},
 }};
 
-struct Cell {
-    S state;
-    E event;
-};
-std::ostream& operator<<(std::ostream& os, const Cell& c) { return os << c.state << " x " << c.event; }
-
-std::vector<Cell> all_cells() {
-    std::vector<Cell> cells;
-    for (S s : kStates) {
-        for (E e : kEvents) cells.push_back({s, e});
-    }
-    return cells;
-}
 
 }  // namespace
 
@@ -108,7 +96,7 @@ BOOST_AUTO_TEST_CASE(table_covers_every_state_and_event) {
     BOOST_TEST(kEvents.size() == kInstanceEvents);
 }
 
-BOOST_DATA_TEST_CASE(cell, boost::unit_test::data::make(all_cells()), c) {
+BOOST_DATA_TEST_CASE(cell, boost::unit_test::data::make(test::all_cells(kStates, kEvents)), c) {
     const World w;
     const auto s = static_cast<std::size_t>(c.state);
     const auto e = static_cast<std::size_t>(c.event);
