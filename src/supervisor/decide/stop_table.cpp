@@ -1,7 +1,7 @@
 // The stop table (spec 7.7). Every cell named, as in the instance table.
 #include "supervisor/decide/stop_table.hpp"
 
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 namespace {
