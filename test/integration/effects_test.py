@@ -224,7 +224,7 @@ def out_of_descriptors(angel):
             assert line_count(ticks) == before, "the program ran without its stdout file"
             assert proc.poll() is None, "angel died"
             resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (soft, hard))
-            wait_for(lambda: line_count(ticks) >= before + 2, 15, "the program running again")
+            wait_for(lambda: line_count(ticks) >= before + 2, 30, "the program running again")
             lines = open(err_path).read().splitlines()
             assert lines and all(line.endswith("ticks.log: openFile: resource exhausted (Too many open files)")
                                  for line in lines), lines
@@ -269,7 +269,7 @@ def out_of_processes(angel):
             assert line_count(ticks) == before, "a program started without a process to run in"
             assert proc.poll() is None, "angel died"
             nproc((soft, hard))
-            wait_for(lambda: line_count(ticks) >= before + 2, 15, "the program running again")
+            wait_for(lambda: line_count(ticks) >= before + 2, 30, "the program running again")
             lines = open(err_path).read().splitlines()
             assert lines and all(line.endswith("./tick.sh: createProcess: posix_spawnp: resource exhausted "
                                                "(Resource temporarily unavailable)") for line in lines), lines

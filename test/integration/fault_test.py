@@ -181,8 +181,8 @@ def log_unwritable(binary, work):
     whose stdout directory is missing, and one whose stdout opens but whose stderr (in the
     closed directory) does not: none starts, one stderr line per attempt (every sync), no
     descriptor is left behind (the stdout file opened before a failed stderr is closed), the
-    ticker goes on; once the directories are writable / exist, the next sync (within 10 s)
-    starts all three."""
+    ticker goes on; once the directories are writable / exist, the next sync (a HUP's, rather
+    than waiting up to 10 s for the poll's, which the second attempt has shown) starts all three."""
     skip = needs_root_and_nobody()
     if skip:
         return skip
@@ -222,6 +222,7 @@ def log_unwritable(binary, work):
         os.mkdir(os.path.join(work, "nodir.tmp"))
         os.chmod(os.path.join(work, "nodir.tmp"), 0o777)
         os.rename(os.path.join(work, "nodir.tmp"), os.path.join(work, "nodir"))
+        a.hup()
         a.wait("{- program: locked -} RUNNING", 25)
         a.wait("{- program: missing -} RUNNING", 25)
         a.wait("{- program: halfway -} RUNNING", 25)
@@ -713,8 +714,9 @@ def _answers(port):
 
 def unix_readonly_dir(binary, work):
     """listen on a unix socket in a directory angel (-u nobody) may not write: the bind error
-    (every sync), no socket file, the ticker goes on; the directory made writable, the next
-    sync binds it and starts the program."""
+    (every sync: the HUP's, then the poll's), no socket file, the ticker goes on; the directory
+    made writable, the next sync (a HUP's, not the poll's 10 s later) binds it and starts the
+    program."""
     skip = needs_root_and_nobody()
     if skip:
         return skip
@@ -736,6 +738,7 @@ def unix_readonly_dir(binary, work):
         assert a.count("{- program: web -} START") == 0 and a.children("sleep 4750") == []
         a.check_healthy(ticks, fds)
         os.chmod(closed, 0o777)
+        a.hup()
         a.wait(f'{{process-monitor}} Listening on "{path}"', 25)
         a.wait("{- program: web -} RUNNING", 15)
         wait_for(lambda: len(a.children("sleep 4750")) == 1, 10, "the program")

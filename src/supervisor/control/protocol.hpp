@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "supervisor/engine/status.hpp"
+#include "supervisor/control/status.hpp"
 
 namespace angel::control {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "supervisor/decide/actions.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

@@ -17,7 +17,7 @@
 
 #include "supervisor/decide/actions.hpp"
 #include "supervisor/spec/program_spec.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

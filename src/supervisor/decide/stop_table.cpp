@@ -2,8 +2,7 @@
 #include "supervisor/decide/stop_table.hpp"
 
 #include "supervisor/decide/table_cells.hpp"
-
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 namespace {

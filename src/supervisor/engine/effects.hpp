@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "supervisor/spec/program_spec.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

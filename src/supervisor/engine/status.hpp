@@ -1,38 +1,14 @@
-// What the control socket reports and asks of the engine: a snapshot of each
-// instance (plain data, rendered elsewhere), and the progress counters a waiting
-// request (restart, reload) compares against.
+// What a waiting control request (restart, reload) compares against: the progress
+// counters the engine keeps per id; and the snapshot types it fills in for a status
+// (control/status.hpp, where the protocol that renders them can see them).
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <vector>
+
+#include "supervisor/control/status.hpp"
 
 namespace angel {
-
-/// One child of an instance: its only one, or during a rollout each generation.
-struct ChildStatus {
-    std::string role;            ///< "main", or for served programs "serving", "new", "retiring"
-    pid_t pid = 0;
-    std::int64_t uptime_seconds = 0;
-    std::optional<bool> ready;   ///< served programs only
-};
-
-struct InstanceStatus {
-    std::string id;
-    std::string state;           ///< running, starting, waiting, stopping, failed
-    pid_t pid = 0;               ///< the serving (or only) child; 0 if none
-    std::int64_t uptime_seconds = 0;
-    std::uint64_t restarts = 0;  ///< starts since angel started, less the first
-    std::string last_exit;       ///< "exit 1", "signal 9 (KILL)", "" if none yet
-    std::string last_error;      ///< the last start's error line, if it failed
-    std::optional<bool> ready;   ///< served programs: the serving child is ready
-    std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
-    std::vector<ChildStatus> children;
-    bool running() const { return state == "running"; }
-};
 
 /// Per id, since angel started: what a status shows and a restart waits for.
 struct History {

@@ -15,7 +15,7 @@
 #include "supervisor/os/files.hpp"
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/text/log.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 namespace {

@@ -19,7 +19,7 @@
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/os/user_switch.hpp"
 #include "supervisor/text/log.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "supervisor/os/password_database.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 #include "supervisor/spec/spec_errors.hpp"
 
 namespace angel {

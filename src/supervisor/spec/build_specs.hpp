@@ -25,7 +25,7 @@ struct SpecError {
 };
 
 /// Builds the desired program set from a flat map, reporting the same first error the
-/// reference reports (section 4.8 precedence).
+/// reference reports (spec 4.8: which error wins).
 std::variant<ProgramSpecs, SpecError> build_specs(const configurator::Map& map,
                                                   const HomeLookup& homes);
 

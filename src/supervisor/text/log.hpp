@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

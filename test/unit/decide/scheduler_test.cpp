@@ -1,4 +1,4 @@
-// The daemon's scheduler: one piece of work at a time (D13), coalesced HUPs (7.5),
+// The daemon's scheduler: one piece of work at a time (D13), coalesced HUPs (spec 7.5),
 // shutdown first and HUP ignored after it (D14).
 #include <ostream>
 

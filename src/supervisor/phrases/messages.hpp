@@ -1,6 +1,6 @@
 // Every fixed log phrase of the original (spec section 3.4), in one table, with
-// the levels and contexts records are logged at. Header only and pure: the
-// deciding rooms name what to say; only text/log.cpp says it.
+// the levels and contexts records are logged at. Header only and pure, a room of
+// its own above all others: the deciding rooms name what to say; only text/log.cpp says it.
 #pragma once
 
 #include <string>
