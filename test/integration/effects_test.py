@@ -4,7 +4,7 @@
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
         out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
-        stdout-unread | hup-storm)
+        stdout-unread | hup-storm | stderr-unread)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -25,6 +25,14 @@ def write_ticker(work, delay):
     write(os.path.join(work, "angel.conf"),
           f'ticker {{\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = {delay}\n}}\n')
     return os.path.join(work, "ticks.log")
+
+
+def read_to_end(fd):
+    """Everything a pipe gives until its writers are gone."""
+    data = b""
+    while chunk := os.read(fd, 1 << 20):
+        data += chunk
+    return data
 
 
 def stop_cleanly(proc):
@@ -490,12 +498,7 @@ def stdout_unread(angel):
             during = line_count(ticks) - first
             assert during > 200, f"only {during} restarts in 6 s with stdout unread: angel waits on its log"
             proc.send_signal(signal.SIGTERM)
-            data = b""
-            while True:
-                chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_to_end(r)
             assert proc.wait(timeout=20) == 0
             lines = data.decode().splitlines()
             assert lines[-1].endswith("{main} That's all folks!"), lines[-3:]
@@ -559,11 +562,56 @@ def hup_storm(angel):
     return 0
 
 
+def stderr_unread(angel):
+    """angel's stderr is a pipe nobody reads while 1000 programs fail to spawn at every sync
+    (one stderr line each, far more than the pipe holds): supervision goes on (a ticker is
+    restarted at `delay = 0` all along, through two syncs' failures), the lines wait in
+    angel's memory; once the reader reads, every line comes out, whole and in order."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0)
+        names = [f"b{i:04}" for i in range(1000)]
+        missing = "/nonexistent/" + "x" * 60
+        with open(os.path.join(work, "angel.conf"), "a") as f:
+            f.write("".join(f'{n} {{\n  exec = "{missing}/{n}"\n}}\n' for n in names))
+        r, w = os.pipe()
+        with open(os.path.join(work, "angel.log"), "wb") as log:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=log, stderr=w,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        os.close(w)
+
+        def syncs():
+            with open(os.path.join(work, "angel.log"), errors="replace") as f:
+                return f.read().count("{process-monitor} Must kill=0, must start=1000\n")
+        try:
+            # The first sync's 1000 lines (~100 KB) fill the pipe (64 KiB) before the ticker,
+            # last in id order, is even started: angel must not wait there.
+            wait_for(lambda: line_count(ticks) >= 10, 20, "the ticker running after the first sync's failures")
+            wait_for(lambda: syncs() >= 2, 30, "a second sync with its 1000 failures")
+            second = line_count(ticks)
+            wait_for(lambda: line_count(ticks) >= second + 10, 20, "the ticker restarted after the second sync")
+            assert proc.poll() is None, "angel died"
+            proc.send_signal(signal.SIGTERM)
+            data = read_to_end(r)
+            assert proc.wait(timeout=20) == 0
+            lines = data.decode().splitlines()
+            expected = [f"angel: {missing}/{n}: createProcess: posix_spawnp: does not exist (No such file or directory)"
+                        for n in names]
+            rounds = len(lines) // len(names)
+            assert rounds >= 2 and lines == expected * rounds, \
+                f"{len(lines)} lines, not whole rounds of the 1000 in order: {lines[:2]} ... {lines[-2:]}"
+            print(f"{len(lines)} stderr lines from {rounds} syncs, all in order; {line_count(ticks)} ticks")
+        finally:
+            os.close(r)
+            kill_session(proc)
+    return 0
+
+
 TESTS = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
          "pid-one": pid_one, "full-stdout": full_stdout, "out-of-descriptors": out_of_descriptors,
          "out-of-processes": out_of_processes, "killgroup": killgroup, "maxdelay": maxdelay,
          "sd-notify": sd_notify, "own-pidfile": own_pidfile, "fifo-config": fifo_config,
-         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm}
+         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm,
+         "stderr-unread": stderr_unread}
 
 
 def main():
