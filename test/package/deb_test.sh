@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the Debian package (cpack -G DEB), installs it on this machine, checks what it
-# installed and that the installed angel runs, checks the unit (systemd-analyze, where
-# present) and the package (lintian, where present), then purges it again.
+# installed and that the installed angel runs (and is stopped by the unit's angel-stop),
+# checks the unit (systemd-analyze, where present) and the package (lintian, where
+# present), then purges it again.
 # usage: deb_test.sh BUILD_DIR SOURCE_DIR LINT(0|1)     exit 77: skipped (not root)
 set -eu
 build=$1
