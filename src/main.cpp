@@ -34,10 +34,11 @@ int main(int argc, char** argv) {
             angel::Daemon daemon(io, options);
             status = daemon.run();
         }
-        angel::flush_log_at_exit();  // records a full stdout kept waiting (at most 10 s)
+        angel::flush_outputs_at_exit();  // what a full stdout or stderr kept waiting (at most 10 s)
         return status;
     } catch (const std::exception& e) {  // the loop could not be set up (no descriptor left...)
         angel::report_error(e.what());
+        angel::flush_outputs_at_exit();
         return 1;
     }
 }

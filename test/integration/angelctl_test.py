@@ -4,7 +4,7 @@ socket clients speaking the protocol by hand.
 
 usage: angelctl_test.py ANGEL ANGELCTL TEST
        (TEST: status | restart-plain | restart-served | reload | signal | check | errors |
-        malformed | user)
+        malformed | user | no-leaks)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import json
@@ -970,8 +970,67 @@ def user(work):
         b.close()
 
 
+def no_leaks(work):
+    """No descriptor of angel's reaches a child, control connections included (D12): every
+    kind of child (a plain program, a logger and its program, a served instance, and those
+    `angelctl restart` starts) is started while control connections are open (the reload's
+    and restart's own, and two silent clients), and each has only 0, 1 and 2 (a served
+    instance: and its listening socket, 3)."""
+    listen = os.path.join(work, "web.sock")
+    base = 'base {\n  exec = "sleep 301"\n}\n'
+    more = ('plain {\n  exec = "sleep 302"\n  delay = 30\n}\n'
+            'logged {\n  exec = "sleep 303"\n  logger = "cat"\n}\n'
+            f'web {{\n  exec = "sleep 304"\n  listen = "{listen}"\n}}\n')
+    a = Angel(work, base)
+    silent = []
+
+    def fds(pid):
+        """The child's descriptors, each with what it is (a socket:[inode], a pipe:[...], a path)."""
+        found = {}
+        for name in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                found[int(name)] = os.readlink(f"/proc/{pid}/fd/{name}")
+            except FileNotFoundError:
+                pass
+        return found
+
+    def check(what, pid, wanted):
+        got = fds(pid)
+        assert sorted(got) == wanted, f"{what} (pid {pid}) has descriptors {got}, wanted only {wanted}"
+    try:
+        a.up()
+        for _ in range(2):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(a.sock)
+            s.sendall(b'{"angel": 1, ')  # half a request: angel holds the connection (up to 5 s)
+            silent.append(s)
+        write(a.conf, f'control = "{a.sock}"\n' + base + more)
+        expect(a.ctl("reload"), 0, "Must kill=0, must start=3\n")
+        plain, web = a.running("plain")["pid"], a.running("web")["pid"]
+        logged = a.running("logged")["pid"]
+        wait_for(lambda: len(a.children("cat")) == 1, 10, "the logger")
+        check("a plain program started by a reload", plain, [0, 1, 2])
+        check("a program with a logger", logged, [0, 1, 2])
+        check("a logger", a.children("cat")[0], [0, 1, 2])
+        check("a served instance", web, [0, 1, 2, 3])
+        r = a.ctl("restart", "plain", "web")
+        expect(r, 0, re.compile(r"plain restarted \(pid (\d+)\)\nweb replaced \(pid (\d+)\)\n"))
+        plain, web = (int(x) for x in re.findall(r"pid (\d+)", r.stdout))
+        check("a program started by angelctl restart", plain, [0, 1, 2])
+        check("a served instance started by angelctl restart", web, [0, 1, 2, 3])
+        for s in silent:
+            s.close()
+        a.healthy()
+        a.stop()
+    finally:
+        for s in silent:
+            s.close()
+        a.close()
+
+
 TESTS = {"status": status, "restart-plain": restart_plain, "restart-served": restart_served, "reload": reload,
-         "signal": signal_, "check": check, "errors": errors, "malformed": malformed, "user": user}
+         "signal": signal_, "check": check, "errors": errors, "malformed": malformed, "user": user,
+         "no-leaks": no_leaks}
 
 
 def main():

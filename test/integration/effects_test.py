@@ -4,7 +4,7 @@
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
         out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
-        stdout-unread | hup-storm)
+        stdout-unread | hup-storm | stderr-unread | unit-stop)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -25,6 +25,14 @@ def write_ticker(work, delay):
     write(os.path.join(work, "angel.conf"),
           f'ticker {{\n  exec = "./tick.sh"\n  stdout = "ticks.log"\n  delay = {delay}\n}}\n')
     return os.path.join(work, "ticks.log")
+
+
+def read_to_end(fd):
+    """Everything a pipe gives until its writers are gone."""
+    data = b""
+    while chunk := os.read(fd, 1 << 20):
+        data += chunk
+    return data
 
 
 def stop_cleanly(proc):
@@ -490,12 +498,7 @@ def stdout_unread(angel):
             during = line_count(ticks) - first
             assert during > 200, f"only {during} restarts in 6 s with stdout unread: angel waits on its log"
             proc.send_signal(signal.SIGTERM)
-            data = b""
-            while True:
-                chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_to_end(r)
             assert proc.wait(timeout=20) == 0
             lines = data.decode().splitlines()
             assert lines[-1].endswith("{main} That's all folks!"), lines[-3:]
@@ -559,11 +562,206 @@ def hup_storm(angel):
     return 0
 
 
+def stderr_unread(angel):
+    """angel's stderr is a pipe nobody reads while 1000 programs fail to spawn at every sync
+    (one stderr line each, far more than the pipe holds): supervision goes on (a ticker is
+    restarted at `delay = 0` all along, through two syncs' failures), the lines wait in
+    angel's memory; once the reader reads, every line comes out, whole and in order."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0)
+        names = [f"b{i:04}" for i in range(1000)]
+        missing = "/nonexistent/" + "x" * 60
+        with open(os.path.join(work, "angel.conf"), "a") as f:
+            f.write("".join(f'{n} {{\n  exec = "{missing}/{n}"\n}}\n' for n in names))
+        r, w = os.pipe()
+        with open(os.path.join(work, "angel.log"), "wb") as log:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=log, stderr=w,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        os.close(w)
+
+        def syncs():
+            with open(os.path.join(work, "angel.log"), errors="replace") as f:
+                return f.read().count("{process-monitor} Must kill=0, must start=1000\n")
+        try:
+            # The first sync's 1000 lines (~100 KB) fill the pipe (64 KiB) before the ticker,
+            # last in id order, is even started: angel must not wait there.
+            wait_for(lambda: line_count(ticks) >= 10, 20, "the ticker running after the first sync's failures")
+            wait_for(lambda: syncs() >= 2, 30, "a second sync with its 1000 failures")
+            second = line_count(ticks)
+            wait_for(lambda: line_count(ticks) >= second + 10, 20, "the ticker restarted after the second sync")
+            assert proc.poll() is None, "angel died"
+            proc.send_signal(signal.SIGTERM)
+            data = read_to_end(r)
+            assert proc.wait(timeout=20) == 0
+            lines = data.decode().splitlines()
+            expected = [f"angel: {missing}/{n}: createProcess: posix_spawnp: does not exist (No such file or directory)"
+                        for n in names]
+            rounds = len(lines) // len(names)
+            assert rounds >= 2 and lines == expected * rounds, \
+                f"{len(lines)} lines, not whole rounds of the 1000 in order: {lines[:2]} ... {lines[-2:]}"
+            print(f"{len(lines)} stderr lines from {rounds} syncs, all in order; {line_count(ticks)} ticks")
+        finally:
+            os.close(r)
+            kill_session(proc)
+    return 0
+
+
+PACKAGING = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "packaging"))
+
+
+def cgroup2_mount():
+    """Where cgroup v2 is mounted, or None."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            if fields[fields.index("-") + 1] == "cgroup2":
+                return fields[4]
+    return None
+
+
+def systemd_stop(unit, main, cgroup, timeout):
+    """`systemctl stop` of `unit` (packaging/angel.service) as systemd does it, with
+    TimeoutStopSec = `timeout`: each ExecStop= command (the installed path read as the
+    packaging file), in the unit's cgroup with $MAINPID, until it returns or the timeout
+    (then TERM to it); then KillMode: TERM to the main process if it still runs, and at the
+    latest at the timeout (at once for KillMode=mixed once the main process is gone) KILL to
+    every process left in the cgroup. Returns (ExecStop timed out, processes KILLed)."""
+    with open(os.path.join(PACKAGING, unit)) as f:
+        keys = [line.rstrip("\n").split("=", 1) for line in f if "=" in line and not line.startswith("#")]
+    assert ("KillMode", "mixed") in [tuple(k) for k in keys], keys
+    timed_out = False
+    deadline = time.monotonic() + timeout
+    for command in (value for key, value in keys if key == "ExecStop"):
+        argv = command.split()
+        argv[0] = os.path.join(PACKAGING, os.path.basename(argv[0]))
+        helper = subprocess.Popen(argv, env={"PATH": "/usr/bin:/bin", "MAINPID": str(main.pid)},
+                                  preexec_fn=lambda: join_cgroup(cgroup))
+        try:
+            helper.wait(timeout=max(0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            helper.terminate()
+            helper.wait()
+    if main.poll() is None:
+        main.send_signal(signal.SIGTERM)
+        try:
+            main.wait(timeout=max(0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    killed = kill_cgroup(cgroup)
+    main.wait()
+    return timed_out, killed
+
+
+def join_cgroup(cgroup):
+    with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+        f.write(str(os.getpid()))
+
+
+def cgroup_pids(cgroup):
+    with open(os.path.join(cgroup, "cgroup.procs")) as f:
+        return [int(x) for x in f.read().split()]
+
+
+def kill_cgroup(cgroup):
+    """SIGKILL to every process in the cgroup, until it is empty; the commands KILLed."""
+    killed = []
+    while pids := cgroup_pids(cgroup):
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    killed.append(f.read().replace(b"\0", b" ").decode().strip())
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, FileNotFoundError):
+                pass
+        time.sleep(0.05)
+    return killed
+
+
+def unit_stop(angel):
+    """`systemctl stop angel` with the packaged unit, played as systemd plays it (ExecStop=,
+    KillMode=mixed, TimeoutStopSec) against a real angel in a cgroup v2 group of its own:
+    programs that take their time on TERM (one 2 s, one 1 s with a logger that reads on to
+    the end) all finish their graceful shutdown (the last words reach the logger), and the
+    stop waits for them and no longer; a program that ignores TERM is KILLed only at the stop timeout."""
+    mount = cgroup2_mount()
+    if os.geteuid() != 0 or mount is None:
+        print("skipped: needs root and cgroup v2")
+        return SKIP
+    # Named as systemd names a unit's group: the helper waits on a service's group only.
+    cgroup = os.path.join(mount, f"angel-unit-stop-{os.getpid()}.service")
+    try:
+        os.mkdir(cgroup)
+    except OSError as e:
+        print(f"skipped: cannot make a cgroup ({e})")
+        return SKIP
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            write(os.path.join(work, "graceful.sh"),
+                  "#!/bin/sh\ntrap 'sleep 2; echo done > graceful.done; exit 0' TERM\n"
+                  "echo up > graceful.up\nwhile :; do sleep 1 & wait $!; done\n", 0o755)
+            write(os.path.join(work, "talker.sh"),
+                  "#!/bin/sh\ntrap 'sleep 1; echo bye; exit 0' TERM\necho hello\n"
+                  "while :; do sleep 1 & wait $!; done\n", 0o755)
+            # angel TERMs a logger right after its program (as the original); this one
+            # reads on to the end of its input, the program's last words included.
+            write(os.path.join(work, "logger.sh"), "#!/bin/sh\ntrap '' TERM\nexec tee -a talker.out\n", 0o755)
+            write(os.path.join(work, "stubborn.sh"),
+                  "#!/bin/sh\ntrap '' TERM\necho up > stubborn.up\nwhile :; do sleep 1; done\n", 0o755)
+            programs = ('graceful {\n  exec = "./graceful.sh"\n}\n'
+                        'talker {\n  exec = "./talker.sh"\n  logger = "./logger.sh"\n}\n')
+
+            def said(name, text):
+                try:
+                    with open(os.path.join(work, name)) as f:
+                        return text in f.read()
+                except FileNotFoundError:
+                    return False
+
+            for stubborn in (False, True):
+                for name in ("graceful.up", "graceful.done", "talker.out", "stubborn.up"):
+                    if os.path.exists(os.path.join(work, name)):
+                        os.unlink(os.path.join(work, name))
+                write(os.path.join(work, "angel.conf"),
+                      programs + ('stubborn {\n  exec = "./stubborn.sh"\n}\n' if stubborn else ""))
+                with open(os.path.join(work, "angel.log"), "wb") as log:
+                    proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=lambda: join_cgroup(cgroup))
+                try:
+                    wait_for(lambda: said("graceful.up", "up") and said("talker.out", "hello") and
+                             (not stubborn or said("stubborn.up", "up")), 20, "the programs running")
+                    timeout = 8 if stubborn else 60
+                    started = time.monotonic()
+                    timed_out, killed = systemd_stop("angel.service", proc, cgroup, timeout)
+                    took = time.monotonic() - started
+                    assert proc.returncode == 0, f"angel's exit status {proc.returncode}"
+                    assert said("graceful.done", "done"), f"graceful was KILLed before it finished (KILLed: {killed})"
+                    assert said("talker.out", "bye"), f"talker's last words never reached its logger (KILLed: {killed})"
+                    if stubborn:
+                        assert timed_out and took >= timeout - 0.5, (timed_out, took)
+                        assert any("stubborn.sh" in k for k in killed), killed
+                        print(f"with a program that ignores TERM: KILLed at the stop timeout ({took:.1f} s): {killed}")
+                    else:
+                        assert not timed_out and killed == [], (timed_out, killed)
+                        assert 2 <= took < 30, f"the stop took {took:.1f} s"
+                        print(f"stopped in {took:.1f} s, every program finished, nothing KILLed")
+                finally:
+                    kill_cgroup(cgroup)
+                    kill_session(proc)
+                    proc.wait()
+    finally:
+        kill_cgroup(cgroup)
+        os.rmdir(cgroup)
+    return 0
+
+
 TESTS = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": child_state,
          "pid-one": pid_one, "full-stdout": full_stdout, "out-of-descriptors": out_of_descriptors,
          "out-of-processes": out_of_processes, "killgroup": killgroup, "maxdelay": maxdelay,
          "sd-notify": sd_notify, "own-pidfile": own_pidfile, "fifo-config": fifo_config,
-         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm}
+         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm,
+         "stderr-unread": stderr_unread, "unit-stop": unit_stop}
 
 
 def main():

@@ -4,7 +4,7 @@
 usage: fault_test.py ANGEL TEST
        (TEST: log-unwritable | log-full | config-unreadable | config-huge | config-huge-sparse |
         config-self-import | term-during-startup | term-during-sync | grandchildren |
-        closes-stdout-early | slow-logger-flood | listen-taken | unix-readonly-dir)
+        closes-stdout-early | slow-logger-flood | listen-taken | unix-readonly-dir | sigchld-ignored)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 
 After each fault, where it makes sense, a test checks that angel is alive, still supervises
@@ -750,12 +750,34 @@ def unix_readonly_dir(binary, work):
         a.close()
 
 
+def sigchld_ignored(binary, work):
+    """angel started by a parent that ignores SIGCHLD (an init script, a runtime's spawn
+    helper): the ignore survives exec, and unless angel resets it the kernel reaps its
+    children itself and no signal comes. A `sleep 1` program must still be ENDED and
+    restarted, again and again, and TERM must stop angel with its program."""
+    def ignore_sigchld():
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+
+    a = Angel(binary, work, block("napper", "sleep 1", delay=1), preexec_fn=ignore_sigchld)
+    try:
+        a.wait("{- program: napper -} RUNNING", 15)
+        a.wait("{- program: napper -} ENDED", 15)
+        a.wait("{- program: napper -} RESTART", 15, times=2)
+        a.wait("{- program: napper -} RUNNING", 15, times=3)
+        a.stop()
+        assert a.errors() == [], a.errors()
+        wait_for(lambda: a.session("sleep 1") == [], 10, "the program stopped")
+    finally:
+        a.close()
+
+
 TESTS = {"log-unwritable": log_unwritable, "log-full": log_full, "config-unreadable": config_unreadable,
          "config-huge": config_huge, "config-huge-sparse": config_huge_sparse,
          "config-self-import": config_self_import, "term-during-startup": term_during_startup,
          "term-during-sync": term_during_sync, "grandchildren": grandchildren,
          "closes-stdout-early": closes_stdout_early, "slow-logger-flood": slow_logger_flood,
-         "listen-taken": listen_taken, "unix-readonly-dir": unix_readonly_dir}
+         "listen-taken": listen_taken, "unix-readonly-dir": unix_readonly_dir,
+         "sigchld-ignored": sigchld_ignored}
 
 
 def main():

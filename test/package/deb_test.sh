@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the Debian package (cpack -G DEB), installs it on this machine, checks what it
-# installed and that the installed angel runs, checks the unit (systemd-analyze, where
-# present) and the package (lintian, where present), then purges it again.
+# installed and that the installed angel runs (and is stopped by the unit's angel-stop),
+# checks the unit (systemd-analyze, where present) and the package (lintian, where
+# present), then purges it again.
 # usage: deb_test.sh BUILD_DIR SOURCE_DIR LINT(0|1)     exit 77: skipped (not root)
 set -eu
 build=$1
@@ -43,9 +44,11 @@ dpkg -i "$deb" >/dev/null || fail "dpkg -i"
 for f in /usr/bin/angel /usr/bin/angelctl /usr/share/man/man1/angel.1.gz /usr/share/man/man1/angelctl.1.gz /usr/share/doc/angel/copyright \
          /usr/share/doc/angel/examples/angel.conf /usr/share/doc/angel/examples/web/server.py \
          /usr/share/doc/angel/examples/node/server.js \
-         /usr/lib/systemd/system/angel.service /etc/angel/angel.conf; do
+         /usr/lib/systemd/system/angel.service /usr/lib/angel/angel-stop /etc/angel/angel.conf; do
     [ -f "$f" ] || fail "missing $f"
 done
+[ -x /usr/lib/angel/angel-stop ] || fail "/usr/lib/angel/angel-stop is not executable"
+grep -qx "ExecStop=/usr/lib/angel/angel-stop" /usr/lib/systemd/system/angel.service || fail "the unit's ExecStop="
 grep -qx /etc/angel/angel.conf /var/lib/dpkg/info/angel.conffiles || fail "/etc/angel/angel.conf is not a conffile"
 
 # The installed angel: its help is the built one's, and it runs the installed example.
@@ -69,7 +72,8 @@ grep -q "{- program: napper -} RUNNING" "$work/run/angel.log" || fail "the insta
 # The installed angelctl against the installed angel, through the socket the config names.
 /usr/bin/angelctl -c "$work/run/angel.conf" status napper > "$work/status" || fail "angelctl status napper"
 grep -q "^napper  *running" "$work/status" || fail "angelctl status: $(cat "$work/status")"
-kill -TERM "$angel_pid"
+# Stopped by the unit's ExecStop= helper (outside a unit: it TERMs angel and waits for it).
+MAINPID=$angel_pid timeout 30 /usr/lib/angel/angel-stop || fail "angel-stop"
 wait "$angel_pid" || fail "angel's exit status after TERM"
 angel_pid=
 grep -q "That's all folks!" "$work/run/angel.log" || fail "no clean shutdown"

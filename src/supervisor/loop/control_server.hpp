@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,8 @@ private:
     };
 
     void do_accept();
+    void accept_pending();  ///< takes the queued connections (accept4, close-on-exec)
+    void accept_later();    ///< accept failed (EMFILE...): waits a moment, then again
     void admit(std::shared_ptr<Connection> connection);
     void read_request(std::shared_ptr<Connection> connection);
     void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
@@ -54,6 +57,7 @@ private:
     Supervisor& engine_;
     ListenSocket socket_;  ///< owns the file (removed at close)
     boost::asio::local::stream_protocol::acceptor acceptor_;
+    boost::asio::steady_timer accept_retry_;  ///< after EMFILE and the like
     uid_t allowed_uid_;
     std::shared_ptr<Counter> counter_ = std::make_shared<Counter>();
     std::vector<Pending> pending_;

@@ -31,6 +31,7 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       control_signals_(io, SIGHUP, SIGTERM, SIGINT),
       child_signal_(io),
       stdout_watch_(io),
+      stderr_watch_(io),
       effects_(io, options_.config_file, [this] { reap_children(); }),
       supervisor_(effects_) {
     const int child_fd = open_child_signal_fd();
@@ -39,11 +40,14 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
     ignore_process_signals();
     unblock_handled_signals();
     note_signal_dispositions();  // children put back exactly these
-    set_log_backlog_handler([this] { watch_stdout(); });
+    for (Output output : {Output::log, Output::errors}) {
+        set_output_backlog_handler(output, [this, output] { watch_output(output); });
+    }
 }
 
 Daemon::~Daemon() {
-    set_log_backlog_handler(nullptr);  // main writes what still waits, at exit
+    // main writes what still waits, at exit
+    for (Output output : {Output::log, Output::errors}) set_output_backlog_handler(output, nullptr);
     if (control_socket_) close_listen_socket(*control_socket_);
 }
 
@@ -147,30 +151,31 @@ void Daemon::do_await_signal() {
     });
 }
 
-void Daemon::watch_stdout() {
-    if (stdout_waiting_) return;
-    if (!stdout_watch_.is_open()) {
-        // Asio would make a descriptor it waits on non-blocking, and stdout's file
-        // description is shared (a `cat` logger, the shell): so Asio waits on an epoll
-        // instance of our own, readable while stdout is writable.
+void Daemon::watch_output(Output output) {
+    OutputWatch& watch = watch_of(output);
+    if (watch.waiting) return;
+    if (!watch.epoll.is_open()) {
+        // Asio would make a descriptor it waits on non-blocking, and stdout's and
+        // stderr's file descriptions are shared (a `cat` logger, the shell): so Asio
+        // waits on an epoll instance of our own, readable while the output is writable.
         const int ep = ::epoll_create1(EPOLL_CLOEXEC);
         epoll_event writable{};
         writable.events = EPOLLOUT;
         boost::system::error_code ec;
-        if (ep >= 0 && ::epoll_ctl(ep, EPOLL_CTL_ADD, STDOUT_FILENO, &writable) == 0) stdout_watch_.assign(ep, ec);
-        if (!stdout_watch_.is_open()) {
+        if (ep >= 0 && ::epoll_ctl(ep, EPOLL_CTL_ADD, output_fd(output), &writable) == 0) watch.epoll.assign(ep, ec);
+        if (!watch.epoll.is_open()) {
             if (ep >= 0) ::close(ep);
-            flush_log_at_exit();  // cannot wait on it: write it out, bounded
+            flush_outputs_at_exit();  // cannot wait on it: write it out, bounded
             return;
         }
     }
-    stdout_waiting_ = true;
-    stdout_watch_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                             [this](const boost::system::error_code& ec) {
-                                 stdout_waiting_ = false;
-                                 if (ec) return;
-                                 if (flush_log_backlog()) watch_stdout();
-                             });
+    watch.waiting = true;
+    watch.epoll.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [this, output](const boost::system::error_code& ec) {
+                               watch_of(output).waiting = false;
+                               if (ec) return;
+                               if (flush_output_backlog(output)) watch_output(output);
+                           });
 }
 
 void Daemon::do_await_child() {

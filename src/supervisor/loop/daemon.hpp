@@ -11,6 +11,7 @@
 #include "supervisor/loop/control_server.hpp"
 #include "supervisor/os/own_pidfile.hpp"
 #include "supervisor/text/cli.hpp"
+#include "supervisor/text/log.hpp"
 
 namespace angel {
 
@@ -30,14 +31,22 @@ private:
     void do_await_signal();
     void do_await_child();
     void reap_children();
-    void watch_stdout();  ///< records wait for a full stdout: write them when it drains
+    /// An output's epoll instance (readable while the output is writable) and whether
+    /// the loop waits on it.
+    struct OutputWatch {
+        explicit OutputWatch(boost::asio::io_context& io) : epoll(io) {}
+        boost::asio::posix::stream_descriptor epoll;
+        bool waiting = false;
+    };
+    void watch_output(Output output);  ///< records wait for a full output: write them when it drains
+    OutputWatch& watch_of(Output output) { return output == Output::log ? stdout_watch_ : stderr_watch_; }
 
     boost::asio::io_context& io_;
     Options options_;
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
     boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
-    boost::asio::posix::stream_descriptor stdout_watch_;  ///< epoll on stdout, opened when records wait
-    bool stdout_waiting_ = false;
+    OutputWatch stdout_watch_;  ///< opened when log records wait
+    OutputWatch stderr_watch_;  ///< opened when error lines wait
     OwnPidfile own_pidfile_;  ///< the top-level `pidfile`, if any; removed at exit
     std::optional<ListenSocket> control_socket_;  ///< bound at start-up, before the user switch
     AsioEffects effects_;

@@ -27,6 +27,12 @@ void unblock_handled_signals() {
 }
 
 int open_child_signal_fd() {
+    // SIGCHLD back to its default first: an ignore (SIG_IGN, or SA_NOCLDWAIT) inherited
+    // from angel's parent survives exec and would make the kernel reap angel's children
+    // itself, with no signal and nothing for waitpid: no program would ever be restarted.
+    struct sigaction deflt {};
+    deflt.sa_handler = SIG_DFL;
+    ::sigaction(SIGCHLD, &deflt, nullptr);
     sigset_t child;
     ::sigemptyset(&child);
     ::sigaddset(&child, SIGCHLD);

@@ -12,7 +12,8 @@ void ignore_process_signals();
 /// angel was started with them blocked. CHLD stays blocked: it is read from a signalfd.
 void unblock_handled_signals();
 
-/// SIGCHLD as a descriptor: the signal is blocked and read from a signalfd
+/// SIGCHLD as a descriptor: its disposition is first set back to the default (an
+/// inherited SIG_IGN or SA_NOCLDWAIT would reap children behind angel's back), then the signal is blocked and read from a signalfd
 /// (non-blocking, close-on-exec), so that a child's exit costs no signal handler,
 /// no handler pipe and no sigreturn. -1 with errno if the kernel refuses.
 int open_child_signal_fd();

@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <ctime>
 
 #include <boost/log/attributes/value_extraction.hpp>
@@ -15,7 +17,7 @@
 #include <boost/log/attributes/attribute_value_impl.hpp>
 #include <boost/make_shared.hpp>
 
-#include "supervisor/text/stdout_writer.hpp"
+#include "supervisor/text/output_writer.hpp"
 
 namespace angel {
 namespace {
@@ -24,9 +26,10 @@ namespace bl = boost::log;
 
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity, "Severity", Level)
 
-StdoutWriter& stdout_writer() {
-    static StdoutWriter writer(STDOUT_FILENO);
-    return writer;
+OutputWriter& writer(Output output) {
+    static OutputWriter out(STDOUT_FILENO);
+    static OutputWriter err(STDERR_FILENO);
+    return output == Output::log ? out : err;
 }
 
 /// Sink backend: each formatted record whole, through the writer that never waits on
@@ -34,7 +37,7 @@ StdoutWriter& stdout_writer() {
 /// EPIPE it drops records (defect D25 of the original: it used to kill the logging thread).
 class stdout_backend : public bl::sinks::basic_formatted_sink_backend<char> {
 public:
-    void consume(const bl::record_view&, const string_type& line) { stdout_writer().write(line); }
+    void consume(const bl::record_view&, const string_type& line) { writer(Output::log).write(line); }
 };
 
 /// `[YYYY/MM/DD HH:MM:SS]` in local time (TZ honoured), taken when the record is
@@ -84,18 +87,32 @@ void init_log(int verbosity) {
     core->set_filter(severity <= static_cast<Level>(verbosity));
 }
 
-void set_log_backlog_handler(std::function<void()> handler) {
-    stdout_writer().set_backlog_handler(std::move(handler));
+void set_output_backlog_handler(Output output, std::function<void()> handler) {
+    writer(output).set_backlog_handler(std::move(handler));
 }
 
-bool flush_log_backlog() {
-    return stdout_writer().flush_some([](std::size_t dropped) {
+bool flush_output_backlog(Output output) {
+    if (output == Output::errors) {
+        return writer(output).flush_some([](std::size_t dropped) {
+            return program_name_storage() + ": " + std::to_string(dropped) +
+                   " error lines dropped: standard error was full\n";
+        });
+    }
+    return writer(output).flush_some([](std::size_t dropped) {
         return std::string(stamp_now()) + " {" + std::string(msg::ctx_main) + "} " + std::to_string(dropped) +
                " log records dropped: standard output was full\n";
     });
 }
 
-void flush_log_at_exit() { stdout_writer().flush_at_exit(10000); }
+int output_fd(Output output) { return writer(output).fd(); }
+
+void flush_outputs_at_exit() {
+    using clock = std::chrono::steady_clock;
+    const auto give_up_at = clock::now() + std::chrono::seconds(10);
+    writer(Output::log).flush_at_exit(10000);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at - clock::now());
+    writer(Output::errors).flush_at_exit(static_cast<int>(std::max<long long>(0, left.count())));
+}
 
 void log(Level level, std::string_view ctx, std::string_view message) {
     auto& lg = logger();
@@ -112,7 +129,7 @@ void report_error(std::string_view text) {
     line += ": ";
     line += text;
     line += '\n';
-    write_whole(STDERR_FILENO, line);
+    writer(Output::errors).write(line);
 }
 
 void set_program_name(std::string_view argv0) {

@@ -1,4 +1,4 @@
-#include "supervisor/text/stdout_writer.hpp"
+#include "supervisor/text/output_writer.hpp"
 
 #include <poll.h>
 #include <sys/uio.h>
@@ -35,7 +35,7 @@ bool write_whole(int fd, std::string_view data) {
     return true;
 }
 
-long StdoutWriter::write_nowait(std::string_view data) {
+long OutputWriter::write_nowait(std::string_view data) {
     iovec chunk{const_cast<char*>(data.data()), data.size()};
     while (true) {
         const ssize_t n = ::pwritev2(fd_, &chunk, 1, -1, RWF_NOWAIT);
@@ -44,7 +44,7 @@ long StdoutWriter::write_nowait(std::string_view data) {
     }
 }
 
-void StdoutWriter::queue(std::string_view rest) {
+void OutputWriter::queue(std::string_view rest) {
     if (backlog_bytes() + rest.size() > kMaxBacklog) {
         ++dropped_;
         return;
@@ -60,7 +60,7 @@ void StdoutWriter::queue(std::string_view rest) {
     }
 }
 
-void StdoutWriter::write(std::string_view record) {
+void OutputWriter::write(std::string_view record) {
     if (broken_) return;
     if (backlog_bytes() > 0) return queue(record);  // after what waits, in order
     if (!nowait_) {
@@ -90,7 +90,7 @@ void StdoutWriter::write(std::string_view record) {
     }
 }
 
-bool StdoutWriter::flush_some(const std::function<std::string(std::size_t)>& dropped_note) {
+bool OutputWriter::flush_some(const std::function<std::string(std::size_t)>& dropped_note) {
     notified_ = false;
     while (backlog_bytes() > 0 && !broken_) {
         const long n = write_nowait(std::string_view(backlog_).substr(sent_));
@@ -120,7 +120,7 @@ bool StdoutWriter::flush_some(const std::function<std::string(std::size_t)>& dro
     return false;
 }
 
-void StdoutWriter::flush_at_exit(int timeout_ms) {
+void OutputWriter::flush_at_exit(int timeout_ms) {
     const long give_up_at = monotonic_ms() + timeout_ms;
     while (backlog_bytes() > 0 && !broken_) {
         const long n = write_nowait(std::string_view(backlog_).substr(sent_));

@@ -1,4 +1,4 @@
-// The log's stdout writer on a real pipe: a full pipe queues records instead of
+// The writer of angel's stdout and stderr on a real pipe: a full pipe queues records instead of
 // waiting, they come out whole and in order once the reader reads, the backlog is
 // bounded (drops are counted and said), and a closed reader drops everything.
 #include <boost/test/unit_test.hpp>
@@ -8,7 +8,7 @@
 #include <csignal>
 #include <string>
 
-#include "supervisor/text/stdout_writer.hpp"
+#include "supervisor/text/output_writer.hpp"
 
 namespace angel {
 namespace {
@@ -39,11 +39,11 @@ std::string record(int i) { return "record " + std::to_string(i) + " " + std::st
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(stdout_writer)
+BOOST_AUTO_TEST_SUITE(output_writer)
 
 BOOST_AUTO_TEST_CASE(a_full_pipe_queues_in_order_and_nothing_is_lost) {
     Pipe pipe;
-    StdoutWriter writer(pipe.w);
+    OutputWriter writer(pipe.w);
     int backlogs = 0;
     writer.set_backlog_handler([&] { ++backlogs; });
     std::string expected;
@@ -65,10 +65,10 @@ BOOST_AUTO_TEST_CASE(a_full_pipe_queues_in_order_and_nothing_is_lost) {
 
 BOOST_AUTO_TEST_CASE(the_backlog_is_bounded_and_drops_are_said) {
     Pipe pipe;
-    StdoutWriter writer(pipe.w);
+    OutputWriter writer(pipe.w);
     const std::string big(1 << 20, 'y');
     for (int i = 0; i < 40; ++i) writer.write(big);  // 40 MiB against a 16 MiB bound
-    BOOST_TEST(writer.backlog_bytes() <= StdoutWriter::kMaxBacklog);
+    BOOST_TEST(writer.backlog_bytes() <= OutputWriter::kMaxBacklog);
     BOOST_TEST(writer.dropped() > 0u);
     std::string got = pipe.drain();
     auto note = [](std::size_t n) { return "dropped " + std::to_string(n) + "\n"; };
@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(a_closed_reader_drops_everything_without_a_signal) {
     Pipe pipe;
     ::close(pipe.r);
     pipe.r = -1;
-    StdoutWriter writer(pipe.w);
+    OutputWriter writer(pipe.w);
     writer.write("lost\n");
     writer.write("lost too\n");
     BOOST_TEST(writer.backlog_bytes() == 0u);

@@ -1,9 +1,9 @@
-// angel's log on stdout without ever waiting on the reader: a record goes out with a
-// non-blocking write (pwritev2 RWF_NOWAIT, so the shared file description is left
-// blocking for everyone else); what a full pipe or socket does not take waits, in
-// order, in a bounded backlog that the loop writes out when stdout is writable again.
-// Where RWF_NOWAIT does not apply (regular files, some devices) writes block as
-// before: those do not wait on a reader.
+// angel's stdout (the log) and stderr (error lines) without ever waiting on the reader:
+// a record goes out with a non-blocking write (pwritev2 RWF_NOWAIT, so the shared file
+// description is left blocking for everyone else); what a full pipe or socket does not
+// take waits, in order, in a bounded backlog that the loop writes out when the
+// descriptor is writable again. Where RWF_NOWAIT does not apply (regular files, some
+// devices) writes block as before: those do not wait on a reader.
 #pragma once
 
 #include <cstddef>
@@ -17,12 +17,14 @@ namespace angel {
 /// inherited descriptor is non-blocking and full); false on error, errno set.
 bool write_whole(int fd, std::string_view data);
 
-class StdoutWriter {
+class OutputWriter {
 public:
     /// Past this many bytes waiting, records are dropped (and counted) until it drains.
     static constexpr std::size_t kMaxBacklog = 16u << 20;
 
-    explicit StdoutWriter(int fd) : fd_(fd) {}
+    explicit OutputWriter(int fd) : fd_(fd) {}
+
+    int fd() const { return fd_; }
 
     /// Called (once per backlog) when records start to wait: the loop then waits for
     /// the fd to be writable and calls flush_some().
