@@ -184,12 +184,20 @@ void Daemon::do_await_child() {
 }
 
 void Daemon::reap_children() {
-    // One SIGCHLD may stand for many exits: reap until nothing is left.
+    // One SIGCHLD may stand for many exits: reap until nothing is left. Each exit is
+    // handled in its own guard: a throw while handling one is reported as the loop
+    // reports one, and the children after it are still reaped now, not at the next tick.
     while (true) {
         int status = 0;
         pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            supervisor_.on_child_exit(pid, status);
+            try {
+                supervisor_.on_child_exit(pid, status);
+            } catch (const std::exception& e) {
+                report_error(e.what());
+            } catch (...) {
+                report_error("unknown exception");
+            }
         } else if (pid < 0 && errno == EINTR) {
             continue;
         } else {
