@@ -16,6 +16,8 @@
 
 namespace angel {
 
+class ReadyWatch;
+
 class AsioEffects final : public Effects {
 public:
     /// `reap` reaps every exited child now (the daemon's waitpid loop).
@@ -46,10 +48,12 @@ public:
 
 private:
     /// The child's descriptors and environment for a served launch; the readiness
-    /// channel is made here (its angel end goes into `channel`).
+    /// channel is made here (its angel end goes into `channel`; a notify socket's watch
+    /// is also `notify_watch`, told the instance's pid once it is spawned).
     std::optional<std::string> add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
                                          std::vector<std::string>& env, std::size_t& own_pid_env,
-                                         Fd& ready_write, std::unique_ptr<Watch>& channel);
+                                         Fd& ready_write, std::unique_ptr<Watch>& channel,
+                                         ReadyWatch*& notify_watch);
 
     /// angel's one /dev/null, opened at first use and kept (close-on-exec): a child
     /// without `stdout`, `stderr` or a logger's output gets it, with no open per start.
