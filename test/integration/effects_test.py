@@ -4,7 +4,7 @@
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
         out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
-        stdout-unread | hup-storm)
+        stdout-unread | hup-storm | fifo-start)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -446,6 +446,34 @@ def fifo_config(angel):
     return 0
 
 
+def fifo_start(angel):
+    """The config given as a FIFO its writer fills once and closes: angel reads its config
+    once at start-up (user, pidfile, control, prebinding and the first load from that one
+    read), so it starts with those programs; a second read would find the FIFO empty."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0.3)
+        conf = os.path.join(work, "angel.conf")
+        os.rename(conf, conf + ".good")
+        os.mkfifo(conf)
+        # The writer opens the FIFO first (it blocks until angel opens it), writes, closes.
+        writer = subprocess.Popen(["sh", "-c", "exec cat angel.conf.good > angel.conf"], cwd=work)
+        log = os.path.join(work, "angel.log")
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=out, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            writer.wait(timeout=10)
+            wait_for(lambda: line_count(ticks) >= 3, 15, "the ticker from the FIFO's config")
+            assert "Config Error" not in open(log).read(), open(log).read()
+            stop_cleanly(proc)
+        finally:
+            if writer.poll() is None:
+                writer.kill()
+                writer.wait()
+            kill_session(proc)
+    return 0
+
+
 def piped_config(angel):
     """A config read from a pipe whose writer starts slowly: the read waits for it (up to a
     second in all) rather than failing at once. configurator-dump (beside angel) reads
@@ -563,7 +591,8 @@ TESTS = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": 
          "pid-one": pid_one, "full-stdout": full_stdout, "out-of-descriptors": out_of_descriptors,
          "out-of-processes": out_of_processes, "killgroup": killgroup, "maxdelay": maxdelay,
          "sd-notify": sd_notify, "own-pidfile": own_pidfile, "fifo-config": fifo_config,
-         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm}
+         "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm,
+         "fifo-start": fifo_start}
 
 
 def main():

@@ -235,7 +235,16 @@ std::optional<std::string> AsioEffects::write_pidfile(const std::string& path, p
 
 void AsioEffects::remove_file(const std::string& path) { angel::remove_file(path); }
 
-std::variant<ProgramSpecs, std::string> AsioEffects::load_config() { return read_program_specs(config_file_); }
+std::variant<ProgramSpecs, std::string> AsioEffects::load_config() {
+    if (preloaded_) {
+        auto loaded = std::move(*preloaded_);
+        preloaded_.reset();
+        return loaded;
+    }
+    return read_program_specs(config_file_);
+}
+
+void AsioEffects::preload(std::variant<ProgramSpecs, std::string> loaded) { preloaded_ = std::move(loaded); }
 
 void AsioEffects::log(Level level, std::string_view context, std::string_view message) {
     angel::log(level, context, message);

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -46,6 +47,10 @@ public:
     /// a served program can have port 80; a failure is left for the first sync to log.
     void prebind(const ProgramSpecs& specs);
 
+    /// What the first load_config() returns instead of reading the file: the specs (or
+    /// the error) of the config start-up read, so that it is read once, not again.
+    void preload(std::variant<ProgramSpecs, std::string> loaded);
+
 private:
     /// The child's descriptors and environment for a served launch; the readiness
     /// channel is made here (its angel end goes into `channel`; a notify socket's watch
@@ -64,6 +69,7 @@ private:
 
     boost::asio::io_context& io_;
     std::string config_file_;
+    std::optional<std::variant<ProgramSpecs, std::string>> preloaded_;  ///< for the first load only
     std::function<void()> reap_;
     Fd dev_null_;
     std::map<std::string, ListenSocket> listeners_;  ///< by the address as written

@@ -75,20 +75,22 @@ bool Daemon::start_up() {
     std::optional<std::string> user = options_.user;
     std::optional<std::variant<std::string, std::string>> pidfile;
     std::optional<std::variant<std::string, std::string>> control;
-    if (!user) {
-        // Without -u the config is read now for its top-level `user`; any error is fatal.
-        auto map = read_config_map(options_.config_file);
-        if (auto* error = std::get_if<std::string>(&map)) {
-            report_error(*error);
-            return false;
-        }
-        user = top_level_user(std::get<configurator::Map>(map));
-        pidfile = top_level_path(std::get<configurator::Map>(map), "pidfile");
-        control = top_level_path(std::get<configurator::Map>(map), "control");
-    } else if (auto map = read_config_map(options_.config_file); auto* m = std::get_if<configurator::Map>(&map)) {
-        pidfile = top_level_path(*m, "pidfile");  // with -u, a config error is the first load's to report
+    // The config is read once, here: its map gives `user`, the pidfile and the control
+    // socket, and its specs the prebinding and the first load (a file replaced meanwhile
+    // cannot make them disagree; a FIFO written once is enough).
+    auto map = read_config_map(options_.config_file);
+    if (auto* m = std::get_if<configurator::Map>(&map)) {
+        if (!user) user = top_level_user(*m);
+        pidfile = top_level_path(*m, "pidfile");
         control = top_level_path(*m, "control");
+    } else if (!user) {
+        // Without -u the config is read for its top-level `user`: any error is fatal. With
+        // -u, it is the first load's to report.
+        report_error(std::get<std::string>(map));
+        return false;
     }
+    auto specs = program_specs_of(map);
+    map = std::string();  // the map is no longer needed: only its specs
     // angel's own pidfile (opt-in), written while angel may still be root (/run).
     if (pidfile) {
         if (pidfile->index() == 1) {
@@ -116,11 +118,9 @@ bool Daemon::start_up() {
     }
     if (user) {
         log(Level::v2, msg::ctx_main, std::string(msg::running_as_user) + *user);
-        // Served programs' addresses are bound while angel is still root (port 80);
-        // reading the config here is invisible: its errors are the first load's to report.
-        if (auto specs = read_program_specs(options_.config_file); auto* s = std::get_if<ProgramSpecs>(&specs)) {
-            effects_.prebind(*s);
-        }
+        // Served programs' addresses are bound while angel is still root (port 80); a
+        // config error is the first load's to report.
+        if (auto* s = std::get_if<ProgramSpecs>(&specs)) effects_.prebind(*s);
         if (auto error = switch_user(*user)) {
             report_error(*error);
             return false;
@@ -132,6 +132,7 @@ bool Daemon::start_up() {
         control_->start();
     }
     log(Level::v2, msg::ctx_main, std::string(msg::using_config_file) + options_.config_file);
+    effects_.preload(std::move(specs));
     return true;
 }
 
