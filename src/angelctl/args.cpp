@@ -1,5 +1,7 @@
 #include "angelctl/args.hpp"
 
+#include <charconv>
+
 namespace angelctl {
 
 std::string usage_text() {
@@ -7,8 +9,10 @@ std::string usage_text() {
            "\n"
            "commands:\n"
            "  status [ID...] [--json]  one line per instance; exit 3 if any is not running\n"
-           "  restart ID...            replace start-first (served programs) or stop and start; waits\n"
-           "  reload                   as a HUP; waits and prints the outcome\n"
+           "  restart ID... [--timeout SECONDS]\n"
+           "                           replace start-first (served programs) or stop and start; waits\n"
+           "  reload [--timeout SECONDS]\n"
+           "                           as a HUP; waits and prints the outcome\n"
            "  signal ID... SIG         send SIG (USR1, SIGHUP, 10...) to the programs' processes\n"
            "  check CONFIG             read CONFIG as a reload would; print its programs or its error\n"
            "\n"
@@ -35,6 +39,19 @@ std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& 
             (a == "-s" ? out.socket : out.config) = args[++i];
             continue;
         }
+        if (!options_done && a == "--timeout") {
+            if (i + 1 == args.size()) return UsageError{"--timeout needs a value"};
+            const std::string& value = args[++i];
+            int seconds = 0;
+            auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+            if (value.empty() || ec != std::errc{} || ptr != value.data() + value.size() || seconds < 1 ||
+                seconds > kMaxTimeout) {
+                return UsageError{"--timeout: a whole number of seconds from 1 to " + std::to_string(kMaxTimeout) +
+                                  ", not " + value};
+            }
+            out.timeout = seconds;
+            continue;
+        }
         if (!options_done && a == "--json") {
             out.json = true;  // status only; checked below (options may follow the ids)
             continue;
@@ -52,6 +69,7 @@ std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& 
         return UsageError{"unknown command " + c};
     }
     if (out.json && c != "status") return UsageError{"--json is an option of status"};
+    if (out.timeout && c != "restart" && c != "reload") return UsageError{"--timeout is an option of restart and reload"};
     if (c == "restart" && out.operands.empty()) return UsageError{"restart: name at least one program"};
     if (c == "reload" && !out.operands.empty()) return UsageError{"reload takes no operand"};
     if (c == "signal" && out.operands.size() < 2) return UsageError{"signal: name programs and a signal (signal web USR1)"};

@@ -11,12 +11,16 @@ namespace angelctl {
 /// The socket when neither -s nor -c is given.
 inline constexpr const char* kDefaultSocket = "/run/angel/angel.sock";
 
+/// The largest --timeout (a day: poll's milliseconds stay far from overflow).
+inline constexpr int kMaxTimeout = 86400;
+
 struct Args {
     std::optional<std::string> socket;  ///< -s SOCKET
     std::optional<std::string> config;  ///< -c CONFIG: its top-level `control`
     std::string command;                ///< status, restart, reload, signal, check
     std::vector<std::string> operands;  ///< ids; signal: ID... SIG; check: CONFIG
     bool json = false;                  ///< status --json
+    std::optional<int> timeout;         ///< restart, reload --timeout SECONDS: give up after
 };
 
 struct Help {};

@@ -4,6 +4,7 @@
 // Exit status: 0 done; 1 failed (angel said no, or could not be reached); 2 usage;
 // 3 status: an instance shown is not running (as `systemctl is-active`).
 #include <poll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -83,8 +85,19 @@ std::variant<std::string, int> socket_path(const angelctl::Args& args) {
     return std::get<0>(*angel::top_level_path(m, "control"));
 }
 
-/// Sends one request and reads the one reply line; `timeout_ms` < 0: wait as long as angel works.
-std::variant<std::string, int> exchange(const std::string& path, const std::string& request, int timeout_ms) {
+/// How long an exchange may take: as long as angel works (restart, reload), 30 seconds of
+/// silence (status, signal), or --timeout's seconds in all (connecting, sending, reading).
+struct Patience {
+    int silence_ms = -1;                ///< per wait for data; < 0: none
+    std::optional<int> total_seconds;   ///< --timeout
+};
+
+int no_answer(int seconds) { return fail("no answer within " + std::to_string(seconds) + " seconds"); }
+
+/// Sends one request and reads the one reply line.
+std::variant<std::string, int> exchange(const std::string& path, const std::string& request, const Patience& patience) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(patience.total_seconds.value_or(0));
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path) return fail(path + ": too long for a unix socket");
@@ -95,8 +108,14 @@ std::variant<std::string, int> exchange(const std::string& path, const std::stri
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
+    if (patience.total_seconds) {
+        // connect (a full backlog) and send wait at most this long: EAGAIN after it.
+        timeval limit{*patience.total_seconds, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    }
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
         const int err = errno;
+        if (patience.total_seconds && (err == EAGAIN || err == EINPROGRESS)) return no_answer(*patience.total_seconds);
         std::string hint;
         if (err == ENOENT || err == ECONNREFUSED) hint = " (is angel running, with `control` set to it?)";
         if (err == EACCES) hint = " (only root and angel's user may use it)";
@@ -108,16 +127,26 @@ std::variant<std::string, int> exchange(const std::string& path, const std::stri
         // angel may have answered (a refusal) and closed before reading: its reply is
         // still there to read.
         if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) break;
+        if (n < 0 && patience.total_seconds && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return no_answer(*patience.total_seconds);
+        }
         if (n < 0) return fail("sending to " + path + ": " + std::strerror(errno));
         sent += static_cast<std::size_t>(n);
     }
     std::string reply;
     char buffer[65536];
     while (true) {
+        int wait_ms = patience.silence_ms;
+        if (patience.total_seconds) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+            if (left <= 0) return no_answer(*patience.total_seconds);
+            wait_ms = static_cast<int>(left);
+        }
         pollfd p{fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, timeout_ms);
+        const int ready = ::poll(&p, 1, wait_ms);
         if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) return fail("no reply from angel within " + std::to_string(timeout_ms / 1000) + " seconds");
+        if (ready == 0 && patience.total_seconds) return no_answer(*patience.total_seconds);
+        if (ready == 0) return fail("no reply from angel within " + std::to_string(wait_ms / 1000) + " seconds");
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         // A reset after a whole reply line (angel closed on unread data): the reply stands.
@@ -148,7 +177,8 @@ int run(const angelctl::Args& args) {
     // status and signal answer at once; restart and reload take as long as the
     // programs take (termgrace, readiness), so they wait.
     const bool waits = args.command == "restart" || args.command == "reload";
-    auto line = exchange(std::get<std::string>(path), angel::control::render_request(request), waits ? -1 : 30000);
+    auto line = exchange(std::get<std::string>(path), angel::control::render_request(request),
+                         Patience{waits ? -1 : 30000, args.timeout});
     if (auto* status = std::get_if<int>(&line)) return *status;
     auto parsed = angel::control::parse_reply(std::get<std::string>(line));
     if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);

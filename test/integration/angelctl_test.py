@@ -4,7 +4,7 @@ socket clients speaking the protocol by hand.
 
 usage: angelctl_test.py ANGEL ANGELCTL TEST
        (TEST: status | restart-plain | restart-served | reload | signal | check | errors |
-        malformed | user | no-leaks)
+        malformed | user | no-leaks | timeout)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import json
@@ -325,6 +325,33 @@ def restart_plain(work):
         # restart prints angel's error lines, one per id, each an `angelctl: ` line.
         expect(a.ctl("restart", "nope"), 1, "", "angelctl: no program nope\n")
         a.healthy()
+        a.stop()
+    finally:
+        a.close()
+
+
+def timeout(work):
+    """restart --timeout 2 of a program that ignores TERM and has no termgrace: angelctl gives
+    up after 2 s with one line and exit 1 (angel goes on: the restart ends once the program
+    is gone); a reload with --timeout answered in time is as without it."""
+    write(os.path.join(work, "stubborn.sh"), "#!/bin/sh\ntrap '' TERM\necho $$ > stubborn.pid\nexec sleep 105\n",
+          0o755)
+    a = Angel(work, f'stubborn {{\n  exec = "{work}/stubborn.sh"\n}}\n')
+    try:
+        a.up()
+        old = a.running("stubborn")["pid"]
+        wait_for(lambda: a.children("sleep 105") == [old], 10, "the stubborn program in its sleep")
+        started = time.monotonic()
+        r = a.ctl("restart", "stubborn", "--timeout", "2")
+        took = time.monotonic() - started
+        expect(r, 1, "", "angelctl: no answer within 2 seconds\n")
+        assert 1.9 <= took < 15, f"angelctl gave up after {took:.1f} s"
+        assert alive(old), "the stubborn program died of TERM"
+        os.kill(old, signal.SIGKILL)
+        wait_for(lambda: a.children("sleep 105") not in ([], [old]), 20, "the restarted program")
+        a.healthy()
+        expect(a.ctl("reload", "--timeout", "30"), 0, "nothing to change\n")
+        expect(a.ctl("status", "--timeout", "3"), 2, "", None)
         a.stop()
     finally:
         a.close()
@@ -1030,7 +1057,7 @@ def no_leaks(work):
 
 TESTS = {"status": status, "restart-plain": restart_plain, "restart-served": restart_served, "reload": reload,
          "signal": signal_, "check": check, "errors": errors, "malformed": malformed, "user": user,
-         "no-leaks": no_leaks}
+         "no-leaks": no_leaks, "timeout": timeout}
 
 
 def main():

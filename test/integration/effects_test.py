@@ -4,7 +4,7 @@
 usage: effects_test.py ANGEL TEST
        (TEST: broken-pipe | user-groups | child-state | pid-one | full-stdout | out-of-descriptors |
         out-of-processes | killgroup | maxdelay | sd-notify | own-pidfile | fifo-config | piped-config |
-        stdout-unread | hup-storm | stderr-unread | unit-stop)
+        stdout-unread | hup-storm | stderr-unread | unit-stop | pidfile-symlink | fifo-start)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -416,6 +416,34 @@ def own_pidfile(angel):
     return 0
 
 
+def pidfile_symlink(angel):
+    """A symlink planted at angel's own pidfile path (to a victim file): angel refuses it with
+    one line and exit 1, and the victim is untouched (not truncated, not written)."""
+    with tempfile.TemporaryDirectory() as work:
+        victim = os.path.join(work, "victim")
+        write(victim, "precious\n", 0o600)
+        before = os.stat(victim)
+        pidfile = os.path.join(work, "angel.pid")
+        os.symlink(victim, pidfile)
+        write(os.path.join(work, "angel.conf"), f'pidfile = "{pidfile}"\np {{\n  exec = "sleep 100"\n}}\n')
+        proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=10)
+            assert proc.returncode == 1, f"exit {proc.returncode}"
+            assert err.decode() == f"angel: {pidfile}: is a symbolic link; angel writes its pidfile only to a " \
+                                   "plain file\n", repr(err)
+            with open(victim) as f:
+                assert f.read() == "precious\n"
+            after = os.stat(victim)
+            assert (after.st_mtime_ns, after.st_mode, after.st_uid) == \
+                   (before.st_mtime_ns, before.st_mode, before.st_uid), "the victim was touched"
+            assert os.path.islink(pidfile), "the planted link was replaced"
+        finally:
+            kill_session(proc)
+    return 0
+
+
 def fifo_config(angel):
     """The config replaced by a FIFO whose writer never writes: a reload must not hang angel's
     one event loop. The reload fails with one clear error, the program keeps running and is
@@ -448,6 +476,34 @@ def fifo_config(angel):
             stop_cleanly(proc)
         finally:
             if writer is not None:
+                writer.kill()
+                writer.wait()
+            kill_session(proc)
+    return 0
+
+
+def fifo_start(angel):
+    """The config given as a FIFO its writer fills once and closes: angel reads its config
+    once at start-up (user, pidfile, control, prebinding and the first load from that one
+    read), so it starts with those programs; a second read would find the FIFO empty."""
+    with tempfile.TemporaryDirectory() as work:
+        ticks = write_ticker(work, 0.3)
+        conf = os.path.join(work, "angel.conf")
+        os.rename(conf, conf + ".good")
+        os.mkfifo(conf)
+        # The writer opens the FIFO first (it blocks until angel opens it), writes, closes.
+        writer = subprocess.Popen(["sh", "-c", "exec cat angel.conf.good > angel.conf"], cwd=work)
+        log = os.path.join(work, "angel.log")
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([angel, "angel.conf"], cwd=work, stdout=out, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            writer.wait(timeout=10)
+            wait_for(lambda: line_count(ticks) >= 3, 15, "the ticker from the FIFO's config")
+            assert "Config Error" not in open(log).read(), open(log).read()
+            stop_cleanly(proc)
+        finally:
+            if writer.poll() is None:
                 writer.kill()
                 writer.wait()
             kill_session(proc)
@@ -761,7 +817,8 @@ TESTS = {"broken-pipe": broken_pipe, "user-groups": user_groups, "child-state": 
          "out-of-processes": out_of_processes, "killgroup": killgroup, "maxdelay": maxdelay,
          "sd-notify": sd_notify, "own-pidfile": own_pidfile, "fifo-config": fifo_config,
          "piped-config": piped_config, "stdout-unread": stdout_unread, "hup-storm": hup_storm,
-         "stderr-unread": stderr_unread, "unit-stop": unit_stop}
+         "stderr-unread": stderr_unread, "unit-stop": unit_stop,
+         "pidfile-symlink": pidfile_symlink, "fifo-start": fifo_start}
 
 
 def main():

@@ -4,7 +4,7 @@
 usage: serve_test.py ANGEL TEST
        (TEST: basic | rollout | broken | ready-timeout | fd-ready | unix | ipv6-and-two | stopping |
         bind-failure | bad-config | maxage | privileged-port | notify-flood | unix-missing-dir |
-        unix-denied-after-switch)
+        unix-denied-after-switch | notify-foreign | notify-all)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -575,6 +575,96 @@ def notify_flood(binary, work):
         a.close()
 
 
+def notify_socket_of(pid):
+    """The NOTIFY_SOCKET angel gave process `pid` (from its /proc environ)."""
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        env = dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
+    return env[b"NOTIFY_SOCKET"].decode()
+
+
+def send_ready(path, times=1):
+    """READY=1 from this test process (a stranger to every instance)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        for _ in range(times):
+            s.sendto(b"READY=1", path)
+
+
+def notify_foreign(binary, work):
+    """notifyaccess "main" (the default): a READY=1 another process sends to a not-yet-ready
+    instance's NOTIFY_SOCKET is dropped, with one log line however many come; the instance
+    becomes ready only by its own READY=1, and one that never sends it times out."""
+    port = free_port()
+    a = Angel(binary, work, program(1, "--ready", "notify", "--ready-delay", "4", listen=port, ready='"notify"',
+                                    extra="  readytimeout = 60\n"))
+    try:
+        a.wait("{- program: web -} RUNNING", 15)
+        wait_for(lambda: a.children(), 10, "the instance")
+        path = notify_socket_of(a.children()[0])
+        send_ready(path, 50)
+        ignored = f"{{- program: web -}} Ignored a notify message from pid {os.getpid()}: " \
+                  "not the instance's own process (later ones are not logged)"
+        at = a.wait(ignored, 10)
+        assert a.find("{- program: web -} READY") is None, "a stranger's READY=1 made it ready"
+        a.wait("{- program: web -} READY", 30, at)  # its own, after its 4 s delay
+        send_ready(path, 5)
+        assert who(port)["version"] == "1"
+        assert [m for m in a.messages() if "Ignored a notify message" in m] == [ignored]
+        # A new version that never says READY=1 itself: a stranger's does not help; it times out.
+        hup_at = len(a.messages())
+        a.hup(program(2, "--ready", "none", "--ready-delay", "60", listen=port, ready='"notify"',
+                      extra="  readytimeout = 3\n"))
+        a.wait("{- program: web -} START (new instance, replacing pid …", 20, hup_at)
+        new = [p for p in a.children() if "--version 2" in open(f"/proc/{p}/cmdline").read().replace("\0", " ")]
+        assert len(new) == 1, a.children()
+        send_ready(notify_socket_of(new[0]), 3)
+        a.wait(ignored, 10, hup_at)
+        a.wait("{- program: web -} NOT READY: not ready 3 seconds after it started; the old instance keeps running; "
+               "next try in …", 20, hup_at)
+        assert a.find("{- program: web -} READY", hup_at) is None
+        a.stop()
+    finally:
+        a.close()
+
+
+def notify_all(binary, work):
+    """A server whose worker (a grandchild) sends READY=1: with notifyaccess = "all" it is ready;
+    without it (NotifyAccess=main) the worker's message is dropped; a stranger's is dropped
+    under "all" too."""
+    server = os.path.join(work, "forking.py")
+    write(server, "import os, socket, time\n"
+                  "if os.fork() == 0:\n"
+                  "    if os.fork() == 0:\n"
+                  "        time.sleep(0.5)\n"
+                  "        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:\n"
+                  "            s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n"
+                  "    time.sleep(100)\n"
+                  "    os._exit(0)\n"
+                  "time.sleep(100)\n")
+    block = (f'{{\n  exec = "{PYTHON} {server}"\n  ready = "notify"\n  readytimeout = 60\n  killgroup = on\n'
+             f'{{extra}}  env {{\n    PYTHONCOERCECLOCALE = "0"\n  }}\n}}\n')
+    a = Angel(binary, work, "tree " + block.replace("{extra}", '  notifyaccess = "all"\n') +
+              "main " + block.replace("{extra}", ""))
+    try:
+        a.wait("{- program: tree -} READY", 20)
+        a.wait("{- program: main -} Ignored a notify message from pid …", 20)
+        line = a.messages()[a.find("{- program: main -} Ignored a notify message from pid …")]
+        assert line.endswith(": not the instance's own process (later ones are not logged)"), line
+        assert a.find("{- program: main -} READY") is None
+        tree = [p for p in a.children("forking.py")]
+        assert len(tree) == 2, tree
+        for pid in tree:
+            try:
+                send_ready(notify_socket_of(pid))
+            except KeyError:
+                pass
+        a.wait(f"{{- program: tree -}} Ignored a notify message from pid {os.getpid()}: not in the instance's "
+               "process tree (later ones are not logged)", 10)
+        assert a.find("{- program: main -} READY") is None
+        a.stop()
+    finally:
+        a.close()
+
+
 def unix_missing_dir(binary, work):
     """A unix path in a directory that does not exist: one bind error, nothing started; once the
     directory exists, the next sync binds it and the program serves."""
@@ -620,7 +710,8 @@ TESTS = {"basic": basic, "rollout": rollout, "broken": broken, "ready-timeout": 
          "unix": unix, "ipv6-and-two": ipv6_and_two, "stopping": stopping, "bind-failure": bind_failure,
          "bad-config": bad_config, "maxage": maxage, "privileged-port": privileged_port,
          "notify-flood": notify_flood, "unix-missing-dir": unix_missing_dir,
-         "unix-denied-after-switch": unix_denied_after_switch}
+         "unix-denied-after-switch": unix_denied_after_switch, "notify-foreign": notify_foreign,
+         "notify-all": notify_all}
 
 
 def main():

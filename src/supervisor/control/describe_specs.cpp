@@ -65,6 +65,7 @@ std::string describe_specs(const ProgramSpecs& specs) {
             for (const ListenAddress& a : v.listen) unix_socket |= a.kind == ListenAddress::Kind::unix_path;
             if (unix_socket) line("socketmode", quoted(octal(v.socketmode)));
             line("ready", ready_text(effective_ready(v)) + (v.ready ? "" : "  (default)"));
+            if (v.notify_all) line("notifyaccess", quoted("all"));
             line("readytimeout", std::to_string(v.readytimeout) + (v.readytimeout == kDefaultReadyTimeout ? "  (default)" : ""));
             line("surge", std::to_string(effective_surge(v)) + (v.surge ? "" : "  (default)"));
             if (v.maxage) line("maxage", std::to_string(*v.maxage));

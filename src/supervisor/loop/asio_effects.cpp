@@ -105,9 +105,11 @@ Launched AsioEffects::launch(const Launch& launch) {
     request.own_process_group = spec.killgroup;
     Fd ready_write;  // the child's end of a readiness pipe: closed here once it has it
     std::unique_ptr<Watch> channel;
+    ReadyWatch* notify_watch = nullptr;  // the channel, when it is a notify socket
     if (launch.serve != nullptr) {
         std::size_t own_pid = 0;
-        if (auto error = add_serve(*launch.serve, request.fds, *request.env, own_pid, ready_write, channel)) {
+        if (auto error = add_serve(*launch.serve, request.fds, *request.env, own_pid, ready_write, channel,
+                                   notify_watch)) {
             result.program = std::move(*error);
             return result;
         }
@@ -118,6 +120,11 @@ Launched AsioEffects::launch(const Launch& launch) {
         result.program = std::move(e->text);
     } else {
         result.program = std::get<pid_t>(child);
+        if (notify_watch != nullptr) {
+            // Known only now; the loop has read nothing from the socket yet.
+            notify_watch->accept_from(std::get<pid_t>(child), spec.serve && spec.serve->notify_all,
+                                program_context(spec.id));
+        }
         result.channel = std::move(channel);
     }
     return result;
@@ -125,7 +132,8 @@ Launched AsioEffects::launch(const Launch& launch) {
 
 std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
                                                   std::vector<std::string>& env, std::size_t& own_pid_env,
-                                                  Fd& ready_write, std::unique_ptr<Watch>& channel) {
+                                                  Fd& ready_write, std::unique_ptr<Watch>& channel,
+                                                  ReadyWatch*& notify_watch) {
     // The systemd protocol: fds 3, 4, ... in list order; LISTEN_PID is the child's own
     // pid, which only the child knows: it fills the slot in after the fork.
     if (!serve.listen_fds.empty()) {
@@ -158,8 +166,10 @@ std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std:
             auto socket = open_notify_socket(where);
             if (auto* e = std::get_if<std::string>(&socket)) return std::move(*e);
             env.push_back("NOTIFY_SOCKET=" + where);
-            channel = std::make_unique<ReadyWatch>(io_, ReadyWatch::Kind::notify_socket,
-                                                   std::move(std::get<Fd>(socket)), where, serve.on_message);
+            auto watch = std::make_unique<ReadyWatch>(io_, ReadyWatch::Kind::notify_socket,
+                                                      std::move(std::get<Fd>(socket)), where, serve.on_message);
+            notify_watch = watch.get();
+            channel = std::move(watch);
             return std::nullopt;
         }
     }
@@ -225,7 +235,16 @@ std::optional<std::string> AsioEffects::write_pidfile(const std::string& path, p
 
 void AsioEffects::remove_file(const std::string& path) { angel::remove_file(path); }
 
-std::variant<ProgramSpecs, std::string> AsioEffects::load_config() { return read_program_specs(config_file_); }
+std::variant<ProgramSpecs, std::string> AsioEffects::load_config() {
+    if (preloaded_) {
+        auto loaded = std::move(*preloaded_);
+        preloaded_.reset();
+        return loaded;
+    }
+    return read_program_specs(config_file_);
+}
+
+void AsioEffects::preload(std::variant<ProgramSpecs, std::string> loaded) { preloaded_ = std::move(loaded); }
 
 void AsioEffects::log(Level level, std::string_view context, std::string_view message) {
     angel::log(level, context, message);

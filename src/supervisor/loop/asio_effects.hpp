@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,8 @@
 #include "supervisor/os/notify_socket.hpp"
 
 namespace angel {
+
+class ReadyWatch;
 
 class AsioEffects final : public Effects {
 public:
@@ -44,12 +47,18 @@ public:
     /// a served program can have port 80; a failure is left for the first sync to log.
     void prebind(const ProgramSpecs& specs);
 
+    /// What the first load_config() returns instead of reading the file: the specs (or
+    /// the error) of the config start-up read, so that it is read once, not again.
+    void preload(std::variant<ProgramSpecs, std::string> loaded);
+
 private:
     /// The child's descriptors and environment for a served launch; the readiness
-    /// channel is made here (its angel end goes into `channel`).
+    /// channel is made here (its angel end goes into `channel`; a notify socket's watch
+    /// is also `notify_watch`, told the instance's pid once it is spawned).
     std::optional<std::string> add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
                                          std::vector<std::string>& env, std::size_t& own_pid_env,
-                                         Fd& ready_write, std::unique_ptr<Watch>& channel);
+                                         Fd& ready_write, std::unique_ptr<Watch>& channel,
+                                         ReadyWatch*& notify_watch);
 
     /// angel's one /dev/null, opened at first use and kept (close-on-exec): a child
     /// without `stdout`, `stderr` or a logger's output gets it, with no open per start.
@@ -60,6 +69,7 @@ private:
 
     boost::asio::io_context& io_;
     std::string config_file_;
+    std::optional<std::variant<ProgramSpecs, std::string>> preloaded_;  ///< for the first load only
     std::function<void()> reap_;
     Fd dev_null_;
     std::map<std::string, ListenSocket> listeners_;  ///< by the address as written

@@ -79,20 +79,22 @@ bool Daemon::start_up() {
     std::optional<std::string> user = options_.user;
     std::optional<std::variant<std::string, std::string>> pidfile;
     std::optional<std::variant<std::string, std::string>> control;
-    if (!user) {
-        // Without -u the config is read now for its top-level `user`; any error is fatal.
-        auto map = read_config_map(options_.config_file);
-        if (auto* error = std::get_if<std::string>(&map)) {
-            report_error(*error);
-            return false;
-        }
-        user = top_level_user(std::get<configurator::Map>(map));
-        pidfile = top_level_path(std::get<configurator::Map>(map), "pidfile");
-        control = top_level_path(std::get<configurator::Map>(map), "control");
-    } else if (auto map = read_config_map(options_.config_file); auto* m = std::get_if<configurator::Map>(&map)) {
-        pidfile = top_level_path(*m, "pidfile");  // with -u, a config error is the first load's to report
+    // The config is read once, here: its map gives `user`, the pidfile and the control
+    // socket, and its specs the prebinding and the first load (a file replaced meanwhile
+    // cannot make them disagree; a FIFO written once is enough).
+    auto map = read_config_map(options_.config_file);
+    if (auto* m = std::get_if<configurator::Map>(&map)) {
+        if (!user) user = top_level_user(*m);
+        pidfile = top_level_path(*m, "pidfile");
         control = top_level_path(*m, "control");
+    } else if (!user) {
+        // Without -u the config is read for its top-level `user`: any error is fatal. With
+        // -u, it is the first load's to report.
+        report_error(std::get<std::string>(map));
+        return false;
     }
+    auto specs = program_specs_of(map);
+    map = std::string();  // the map is no longer needed: only its specs
     // angel's own pidfile (opt-in), written while angel may still be root (/run).
     if (pidfile) {
         if (pidfile->index() == 1) {
@@ -120,11 +122,9 @@ bool Daemon::start_up() {
     }
     if (user) {
         log(Level::v2, msg::ctx_main, std::string(msg::running_as_user) + *user);
-        // Served programs' addresses are bound while angel is still root (port 80);
-        // reading the config here is invisible: its errors are the first load's to report.
-        if (auto specs = read_program_specs(options_.config_file); auto* s = std::get_if<ProgramSpecs>(&specs)) {
-            effects_.prebind(*s);
-        }
+        // Served programs' addresses are bound while angel is still root (port 80); a
+        // config error is the first load's to report.
+        if (auto* s = std::get_if<ProgramSpecs>(&specs)) effects_.prebind(*s);
         if (auto error = switch_user(*user)) {
             report_error(*error);
             return false;
@@ -136,6 +136,7 @@ bool Daemon::start_up() {
         control_->start();
     }
     log(Level::v2, msg::ctx_main, std::string(msg::using_config_file) + options_.config_file);
+    effects_.preload(std::move(specs));
     return true;
 }
 
@@ -189,12 +190,20 @@ void Daemon::do_await_child() {
 }
 
 void Daemon::reap_children() {
-    // One SIGCHLD may stand for many exits: reap until nothing is left.
+    // One SIGCHLD may stand for many exits: reap until nothing is left. Each exit is
+    // handled in its own guard: a throw while handling one is reported as the loop
+    // reports one, and the children after it are still reaped now, not at the next tick.
     while (true) {
         int status = 0;
         pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            supervisor_.on_child_exit(pid, status);
+            try {
+                supervisor_.on_child_exit(pid, status);
+            } catch (const std::exception& e) {
+                report_error(e.what());
+            } catch (...) {
+                report_error("unknown exception");
+            }
         } else if (pid < 0 && errno == EINTR) {
             continue;
         } else {

@@ -6,10 +6,16 @@
 #include <unistd.h>
 
 #include <array>
+#include <string>
 #include <cerrno>
 #include <string_view>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "supervisor/os/notify_socket.hpp"
+#include "supervisor/os/process_tree.hpp"
+#include "supervisor/text/log.hpp"
+#include "supervisor/text/messages.hpp"
 
 namespace angel {
 
@@ -22,6 +28,12 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
     std::string unlink_path;
     std::function<void(ReadyMessage)> on_message;
     bool alive = true;
+    // The notify socket's sender check (accept_from).
+    pid_t sender_root = 0;
+    bool sender_tree = false;
+    std::string context;
+    bool told_ignored = false;  ///< the one line about a dropped datagram is written
+    pid_t last_refused = 0;     ///< a stranger that floods costs one parent walk, not one per datagram
 
     void wait() {
         descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
@@ -49,8 +61,10 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
         constexpr int kReadsPerWakeup = 64;
         std::array<char, 4096> buffer{};
         for (int reads = 0; alive && reads < kReadsPerWakeup; ++reads) {
-            const ssize_t n = kind == Kind::pipe ? ::read(descriptor.native_handle(), buffer.data(), buffer.size())
-                                                 : ::recv(descriptor.native_handle(), buffer.data(), buffer.size(), 0);
+            pid_t sender = 0;
+            const ssize_t n = kind == Kind::pipe
+                                  ? ::read(descriptor.native_handle(), buffer.data(), buffer.size())
+                                  : receive_notify(descriptor.native_handle(), buffer.data(), buffer.size(), sender);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 return errno == EAGAIN || errno == EWOULDBLOCK;  // anything else: nothing more will come
@@ -61,9 +75,26 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
                 if (data.find('\n') != std::string_view::npos) return deliver_last(ReadyMessage::Kind::ready);
                 continue;
             }
-            deliver_datagram(data);
+            if (accepted(sender)) deliver_datagram(data);
         }
         return alive;
+    }
+
+    /// Whether a datagram from `sender` is the instance's to send; the first refusal is
+    /// logged, once for this instance, so a flood of foreign datagrams costs no log.
+    bool accepted(pid_t sender) {
+        if (sender_root > 0 && sender == sender_root) return true;
+        if (sender_root > 0 && sender_tree && sender != last_refused && in_process_tree(sender, sender_root)) {
+            return true;
+        }
+        last_refused = sender;
+        if (!told_ignored && sender_root > 0) {
+            told_ignored = true;
+            log(Level::v2, context,
+                std::string(msg::notify_ignored) + std::to_string(sender) +
+                    std::string(sender_tree ? msg::notify_not_in_tree : msg::notify_not_main));
+        }
+        return false;
     }
 
     bool deliver_last(ReadyMessage::Kind k) {
@@ -98,5 +129,11 @@ ReadyWatch::ReadyWatch(boost::asio::io_context& io, Kind kind, Fd fd, std::strin
 }
 
 ReadyWatch::~ReadyWatch() { state_->close(); }
+
+void ReadyWatch::accept_from(pid_t pid, bool tree, std::string context) {
+    state_->sender_root = pid;
+    state_->sender_tree = tree;
+    state_->context = std::move(context);
+}
 
 }  // namespace angel

@@ -3,6 +3,8 @@
 // means ready, end of file first means never). Reads never block the loop.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +24,13 @@ public:
     ReadyWatch(boost::asio::io_context& io, Kind kind, Fd fd, std::string unlink_path,
                std::function<void(ReadyMessage)> on_message);
     ~ReadyWatch() override;
+
+    /// A notify socket's sender check, set once the instance's pid is known (right after
+    /// the launch, before the loop reads anything): only datagrams from `pid` itself, or
+    /// with `tree` from any of its descendants, are messages (systemd's NotifyAccess=main
+    /// and all). Others are dropped; the first one dropped is logged under `context`.
+    /// Until it is set, every datagram is dropped.
+    void accept_from(pid_t pid, bool tree, std::string context);
 
 private:
     struct State;

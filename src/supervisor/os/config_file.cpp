@@ -31,14 +31,21 @@ std::optional<std::variant<std::string, std::string>> top_level_path(const confi
     return std::variant<std::string, std::string>(std::in_place_index<0>, std::string(it->second.as_string()));
 }
 
-std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path) {
+std::variant<ProgramSpecs, std::string> program_specs_of(const std::variant<configurator::Map, std::string>& map) {
     try {
-        auto map = read_config_map(path);
-        if (auto* error = std::get_if<std::string>(&map)) return std::move(*error);
+        if (auto* error = std::get_if<std::string>(&map)) return *error;
         auto built = build_specs(std::get<configurator::Map>(map), password_database_homes());
         if (auto* error = std::get_if<SpecError>(&built)) return std::move(error->text);
         return std::move(std::get<ProgramSpecs>(built));
     } catch (const std::exception& e) {  // e.g. memory for absurd counts: keep the last good set
+        return std::string(e.what());
+    }
+}
+
+std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path) {
+    try {
+        return program_specs_of(read_config_map(path));
+    } catch (const std::exception& e) {  // memory for the map itself
         return std::string(e.what());
     }
 }

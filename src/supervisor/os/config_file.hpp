@@ -1,5 +1,5 @@
-// Reading the config file: the one place a config is loaded, at start-up (for
-// `user`) and at every load (for the program specs).
+// Reading the config file: the one place a config is loaded, once at start-up (for
+// `user`, the pidfile, the control socket and the first load) and at every reload.
 #pragma once
 
 #include <optional>
@@ -26,5 +26,9 @@ std::optional<std::variant<std::string, std::string>> top_level_path(const confi
 /// password database. Never throws: memory for an absurd config is an error text,
 /// and the last good set stays.
 std::variant<ProgramSpecs, std::string> read_program_specs(const std::string& path);
+
+/// The same from a map already read (or its read's error text): start-up reads the file
+/// once and uses that map for `user`, the pidfile, the control socket and the first load.
+std::variant<ProgramSpecs, std::string> program_specs_of(const std::variant<configurator::Map, std::string>& map);
 
 }  // namespace angel

@@ -1,7 +1,6 @@
 #include "supervisor/os/control_socket.hpp"
 
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -25,16 +24,15 @@ std::variant<ListenSocket, std::string> open_control_socket(const std::string& p
     address.kind = ListenAddress::Kind::unix_path;
     address.path = path;
     address.text = path;
-    // Created 0600 (not chmodded after bind): nobody else can connect in between.
-    const mode_t saved = ::umask(0177);
+    // Created 0600 (bound under that umask, not chmodded after): nobody else can connect
+    // in between.
     auto opened = open_listen_socket(address, 0600);
-    ::umask(saved);
     if (auto* error = std::get_if<std::string>(&opened)) return "control: " + *error;
     ListenSocket& socket = std::get<ListenSocket>(opened);
     if (owner && ::geteuid() == 0) {
         const std::optional<UserEntry> user = find_user(*owner);
-        if (user && ::chown(path.c_str(), user->uid, user->gid) != 0) {
-            const int err = errno;
+        // The socket file itself, never what a symlink put at its path would name.
+        if (const int err = user ? set_socket_owner(socket, user->uid, user->gid) : 0; err != 0) {
             close_listen_socket(socket);
             return "control: \"" + path + "\": chown: " + std::strerror(err);
         }

@@ -2,6 +2,7 @@
 #include "supervisor/os/listen_socket.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -55,7 +56,11 @@ std::variant<ListenSocket, std::string> listen_unix(const ListenAddress& a, unsi
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, a.path.c_str(), a.path.size() + 1);  // length checked when parsed
     if (auto error = clear_stale_path(a, addr)) return *error;
+    // Created with its mode by the umask (one thread: nothing else creates files meanwhile),
+    // so there is no chmod of a path that could have become a symlink in between.
+    const mode_t saved = ::umask(static_cast<mode_t>(~mode & 0777));
     auto made = listen_on(a, AF_UNIX, reinterpret_cast<const sockaddr*>(&addr), sizeof addr, 0);
+    ::umask(saved);
     if (auto* s = std::get_if<ListenSocket>(&made)) {
         s->unix_path = a.path;
         struct stat st {};
@@ -63,7 +68,6 @@ std::variant<ListenSocket, std::string> listen_unix(const ListenAddress& a, unsi
             s->dev = st.st_dev;
             s->ino = st.st_ino;
         }
-        set_socket_mode(*s, mode);
     }
     return made;
 }
@@ -120,10 +124,35 @@ bool still_ours(const ListenSocket& socket) {
            st.st_ino == socket.ino;
 }
 
+/// The socket file itself, pinned: an O_PATH descriptor of the path, never through a
+/// symlink, and only if it is still the socket angel bound (-1 with errno otherwise).
+/// A change made through it reaches that file even if the path is replaced meanwhile.
+Fd pin_socket_file(const ListenSocket& socket) {
+    Fd fd(::open(socket.unix_path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.get() < 0) return fd;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_dev != socket.dev || st.st_ino != socket.ino) {
+        errno = ESTALE;
+        return Fd();
+    }
+    return fd;
+}
+
 }  // namespace
 
 void set_socket_mode(const ListenSocket& socket, unsigned mode) {
-    if (!socket.unix_path.empty() && still_ours(socket)) ::chmod(socket.unix_path.c_str(), mode);
+    if (socket.unix_path.empty()) return;
+    Fd pinned = pin_socket_file(socket);
+    if (pinned.get() < 0) return;
+    // chmod has no form for an O_PATH descriptor: its /proc link names the very file.
+    const std::string link = "/proc/self/fd/" + std::to_string(pinned.get());
+    ::chmod(link.c_str(), mode);
+}
+
+int set_socket_owner(const ListenSocket& socket, uid_t uid, gid_t gid) {
+    Fd pinned = pin_socket_file(socket);
+    if (pinned.get() < 0) return errno;
+    return ::fchownat(pinned.get(), "", uid, gid, AT_EMPTY_PATH) == 0 ? 0 : errno;
 }
 
 void close_listen_socket(ListenSocket& socket) {

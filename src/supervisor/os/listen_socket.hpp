@@ -25,8 +25,13 @@ struct ListenSocket {
 /// is one line: `"ADDRESS": bind: Address already in use`.
 std::variant<ListenSocket, std::string> open_listen_socket(const ListenAddress& address, unsigned mode);
 
-/// Sets a unix socket's mode again (a reload changed `socketmode`).
+/// Sets a unix socket's mode again (a reload changed `socketmode`). Neither this nor
+/// set_socket_owner follows a symlink or touches a file that replaced the socket.
 void set_socket_mode(const ListenSocket& socket, unsigned mode);
+
+/// Gives a unix socket's file to `uid`:`gid`; 0, or the errno (ESTALE: the path no
+/// longer names the socket angel bound).
+int set_socket_owner(const ListenSocket& socket, uid_t uid, gid_t gid);
 
 /// Closes it; a unix socket's file goes too if it is still the one angel bound.
 void close_listen_socket(ListenSocket& socket);

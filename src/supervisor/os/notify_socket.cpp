@@ -47,11 +47,46 @@ std::variant<Fd, std::string> open_notify_socket(const std::string& path) {
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (fd.get() < 0) return path + ": socket: " + std::strerror(errno);
+    // Before the bind: no datagram can arrive without its sender's credentials.
+    const int on = 1;
+    if (::setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+        return path + ": setsockopt SO_PASSCRED: " + std::strerror(errno);
+    }
     ::unlink(path.c_str());  // a leftover of an instance of ours that is gone
     if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
         return path + ": bind: " + std::strerror(errno);
     }
     return fd;
+}
+
+ssize_t receive_notify(int fd, char* buffer, std::size_t size, pid_t& sender) {
+    constexpr std::size_t kMaxFds = 16;  // more are closed by the kernel (MSG_CTRUNC)
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int) * kMaxFds)];
+    iovec part{buffer, size};
+    msghdr message{};
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    sender = 0;
+    const ssize_t n = ::recvmsg(fd, &message, MSG_CMSG_CLOEXEC);
+    if (n < 0) return n;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level != SOL_SOCKET) continue;
+        if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
+            ucred credentials{};
+            std::memcpy(&credentials, CMSG_DATA(c), sizeof credentials);
+            sender = credentials.pid;
+        } else if (c->cmsg_type == SCM_RIGHTS) {
+            const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (std::size_t i = 0; i < count; ++i) {
+                int passed = -1;
+                std::memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof passed);
+                if (passed >= 0) ::close(passed);
+            }
+        }
+    }
+    return n;
 }
 
 ServiceNotifier::ServiceNotifier() {

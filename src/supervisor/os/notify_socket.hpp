@@ -3,6 +3,9 @@
 // says which instance sent it.
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,8 +30,14 @@ private:
     unsigned long next_ = 0;
 };
 
-/// A datagram socket bound at `path`, non-blocking and close-on-exec; or the error line.
+/// A datagram socket bound at `path`, non-blocking and close-on-exec, with SO_PASSCRED
+/// (each datagram comes with its sender's pid); or the error line.
 std::variant<Fd, std::string> open_notify_socket(const std::string& path);
+
+/// One datagram from a notify socket into `buffer` (recvmsg's result: -1 with errno, or
+/// its length). `sender` gets the sending process's pid (SCM_CREDENTIALS), 0 if none came.
+/// Descriptors sent along with it are closed at once (they arrive close-on-exec).
+ssize_t receive_notify(int fd, char* buffer, std::size_t size, pid_t& sender);
 
 /// angel's own sd_notify: NOTIFY_SOCKET is taken from the environment when made (and
 /// removed from it, so that loggers, which get angel's environment, do not see it).

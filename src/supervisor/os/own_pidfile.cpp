@@ -41,7 +41,12 @@ std::optional<std::string> OwnPidfile::acquire(const std::string& path) {
     // An angel that exits between our open and our lock unlinks the file we opened:
     // then open the path again (a few times at most, never a spin).
     for (int attempt = 0; attempt < 3; ++attempt) {
-        Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644));
+        // Never through a symlink: angel may be root here, and a link planted at the path
+        // would have it truncate and write whatever file the link names.
+        Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW, 0644));
+        if (fd.get() < 0 && errno == ELOOP) {
+            return path + ": is a symbolic link; angel writes its pidfile only to a plain file";
+        }
         if (fd.get() < 0) return configurator::io_error_text(path, "openFile", errno);
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK) return configurator::io_error_text(path, "lock", errno);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <climits>
@@ -171,7 +172,26 @@ ANGEL_CHILD_CODE int run_child(void* arg) {
 /// The child's stack. One is enough: CLONE_VFORK suspends angel (its only thread)
 /// until the child has exec'd or exited, so no two children ever use it at once.
 constexpr std::size_t kChildStackSize = 64 * 1024;
-alignas(64) unsigned char child_stack[kChildStackSize];
+
+/// The top of the child's stack (it grows down), mapped at first use with a guard page
+/// below it: a child that overflows it faults there instead of writing over angel's
+/// memory, which it shares. Null, with errno, if the mapping fails (retried next time).
+unsigned char* child_stack_top() {
+    static unsigned char* top = nullptr;
+    if (top != nullptr) return top;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    void* base = ::mmap(nullptr, page + kChildStackSize, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (base == MAP_FAILED) return nullptr;
+    if (::mprotect(base, page, PROT_NONE) != 0) {
+        const int err = errno;
+        ::munmap(base, page + kChildStackSize);
+        errno = err;
+        return nullptr;
+    }
+    top = static_cast<unsigned char*>(base) + page + kChildStackSize;
+    return top;
+}
 
 }  // namespace
 
@@ -210,12 +230,13 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
                  own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21,
                  req.own_process_group};
 
+    unsigned char* const stack_top = child_stack_top();
     // Block signals so that no handler of angel's runs in the child (in angel's own
     // memory) before it has put the dispositions back.
     sigset_t all, saved;
     ::sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &saved);
-    const pid_t pid = ::clone(run_child, child_stack + kChildStackSize, CLONE_VM | CLONE_VFORK | SIGCHLD, &job);
+    const pid_t pid = stack_top == nullptr ? -1 : ::clone(run_child, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &job);
     const int clone_errno = errno;
     ::sigprocmask(SIG_SETMASK, &saved, nullptr);
     if (pid < 0) {

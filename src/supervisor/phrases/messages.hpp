@@ -97,6 +97,10 @@ inline constexpr std::string_view recycle_stopping = "asked with STOPPING=1";
 inline constexpr std::string_view recycle_older = "older than ";  // + "N seconds"
 inline constexpr std::string_view restart_requested = "RESTART asked by angelctl";
 inline constexpr std::string_view status = "STATUS: ";
+// A notify datagram from another process (notifyaccess); the first per instance only.
+inline constexpr std::string_view notify_ignored = "Ignored a notify message from pid ";  // + N + one of:
+inline constexpr std::string_view notify_not_main = ": not the instance's own process (later ones are not logged)";
+inline constexpr std::string_view notify_not_in_tree = ": not in the instance's process tree (later ones are not logged)";
 // {process-monitor}
 inline constexpr std::string_view rollout_started = "Rollout started: ";
 inline constexpr std::string_view rollout_done = "Rollout done: ";

@@ -12,8 +12,8 @@ namespace {
 
 using configurator::Value;
 
-constexpr std::array<std::string_view, 7> kServeKeys = {"listen", "socketmode", "ready", "readytimeout",
-                                                        "surge",  "maxage",     "maxrss"};
+constexpr std::array<std::string_view, 8> kServeKeys = {"listen", "socketmode", "ready",  "readytimeout",
+                                                        "surge",  "maxage",     "maxrss", "notifyaccess"};
 constexpr std::array<std::string_view, 2> kOperateKeys = {"killgroup", "maxdelay"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
@@ -143,6 +143,16 @@ std::variant<ServeSpec, std::string> build_serve(const std::string& id, const st
         auto ready = ready_of(id, it->second, serve.listen.size());
         if (auto* e = std::get_if<std::string>(&ready)) return std::move(*e);
         serve.ready = std::get<ReadySpec>(ready);
+    }
+    if (auto it = keys.find("notifyaccess"); it != keys.end()) {
+        const Value& v = it->second;
+        if (!v.is_string() || (v.as_string() != "main" && v.as_string() != "all")) {
+            return error_of(id, "notifyaccess", "must be \"main\" or \"all\"");
+        }
+        if (!serve.ready || serve.ready->kind != ReadySpec::Kind::notify) {
+            return error_of(id, "notifyaccess", "needs ready = \"notify\"");
+        }
+        serve.notify_all = v.as_string() == "all";
     }
     struct NumberKey {
         std::string_view key;

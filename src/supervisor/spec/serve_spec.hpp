@@ -53,6 +53,7 @@ struct ServeSpec {
     unsigned socketmode = kDefaultSocketMode;  ///< of unix sockets
     std::optional<ReadySpec> ready;        ///< absent: see effective_ready()
     std::int64_t readytimeout = kDefaultReadyTimeout;
+    bool notify_all = false;               ///< notifyaccess = "all": the whole process tree may notify
     std::optional<std::int64_t> surge;     ///< absent: see effective_surge()
     std::optional<std::int64_t> maxage;    ///< seconds
     std::optional<std::int64_t> maxrss;    ///< MiB

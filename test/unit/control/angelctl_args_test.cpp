@@ -50,6 +50,22 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
     BOOST_TEST(error({"-s", "x", "check", "a"}) == "check reads a file; -s and -c are for a running angel");
 }
 
+BOOST_AUTO_TEST_CASE(timeout_of_restart_and_reload) {
+    BOOST_TEST(!ok({"restart", "web"}).timeout.has_value());  // waits as long as angel works
+    BOOST_TEST(ok({"restart", "web", "--timeout", "2"}).timeout.value_or(0) == 2);
+    BOOST_TEST(ok({"--timeout", "30", "reload"}).timeout.value_or(0) == 30);
+    BOOST_TEST(ok({"restart", "--timeout", "5", "a", "b"}).operands.size() == 2u);
+    BOOST_TEST(ok({"reload", "--timeout", "86400"}).timeout.value_or(0) == 86400);
+    BOOST_TEST(error({"reload", "--timeout"}) == "--timeout needs a value");
+    for (const char* bad : {"0", "-1", "1.5", "2s", "", "86401", "99999999999"}) {
+        BOOST_TEST(error({"reload", "--timeout", bad}) ==
+                   std::string("--timeout: a whole number of seconds from 1 to 86400, not ") + bad);
+    }
+    BOOST_TEST(error({"status", "--timeout", "2"}) == "--timeout is an option of restart and reload");
+    BOOST_TEST(error({"signal", "web", "USR1", "--timeout", "2"}) == "--timeout is an option of restart and reload");
+    BOOST_TEST(ok({"restart", "--", "--timeout"}).operands[0] == "--timeout");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angelctl

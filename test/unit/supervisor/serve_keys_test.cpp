@@ -137,6 +137,29 @@ BOOST_AUTO_TEST_CASE(bad_values_are_one_line_each) {
     BOOST_TEST(err("maxrss", num(0)) == "web: 'maxrss' must be a number, 1 or more");
 }
 
+BOOST_AUTO_TEST_CASE(notifyaccess_main_or_all) {
+    const auto spec = [](const char* value) {
+        return specs_of({{"w.exec", str("x")}, {"w.ready", str("notify")}, {"w.notifyaccess", str(value)}}).at("w");
+    };
+    BOOST_TEST(!spec("main").serve->notify_all);
+    BOOST_TEST(spec("all").serve->notify_all);
+    BOOST_TEST(!specs_of({{"w.exec", str("x")}, {"w.ready", str("notify")}}).at("w").serve->notify_all);  // main
+    BOOST_TEST((spec("main") != spec("all")));  // a change of it is a new spec (a rollout)
+    const auto err = [](configurator::Value v) {
+        return error_of({{"w.exec", str("x")}, {"w.ready", str("notify")}, {"w.notifyaccess", std::move(v)}});
+    };
+    BOOST_TEST(err(str("exec")) == "w: 'notifyaccess' must be \"main\" or \"all\"");
+    BOOST_TEST(err(str("All")) == "w: 'notifyaccess' must be \"main\" or \"all\"");
+    BOOST_TEST(err(str("")) == "w: 'notifyaccess' must be \"main\" or \"all\"");
+    BOOST_TEST(err(boolean(true)) == "w: 'notifyaccess' must be \"main\" or \"all\"");
+    BOOST_TEST(err(num(1)) == "w: 'notifyaccess' must be \"main\" or \"all\"");
+    // Only a notify socket has senders to check.
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.notifyaccess", str("all")}}) ==
+               "w: 'notifyaccess' needs ready = \"notify\"");
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.ready", str("fd:3")}, {"w.notifyaccess", str("main")}}) ==
+               "w: 'notifyaccess' needs ready = \"notify\"");
+}
+
 BOOST_AUTO_TEST_CASE(a_ready_fd_may_not_be_a_listen_fd) {
     const std::string e = error_of({{"w.exec", str("x")}, {"w.listen", list({str("80"), str("81")})},
                                     {"w.ready", str("fd:4")}});
