@@ -138,6 +138,7 @@ void Supervisor::replan(const std::string& name) {
         const bool any_desired = std::any_of(slots.begin(), slots.end(),
                                              [this](const Slot* s) { return served_desired(*s) != nullptr; });
         if (any_desired) fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name);
+        if (any_desired) counters_.rollout_done(name);
     }
     // Slots no longer desired and with nothing left alive leave.
     for (Slot* slot : slots) {
@@ -311,6 +312,7 @@ void Supervisor::promote(Slot& slot) {
 void Supervisor::candidate_failed(Slot& slot, std::unique_ptr<Generation> gen, std::string_view why) {
     History& history = history_[slot.id];
     ++history.start_failures;
+    counters_.rollout_failed(slot.group);
     history.last_error = std::string(why);
     // An angelctl restart that failed is over: the old one keeps serving, and nothing
     // retries it unasked (maxage and maxrss recycling do retry, with the back-off).
