@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ public:
     ~ControlServer();  ///< closes the socket; its file goes if it is still ours
 
     void start();
+    /// What `angelctl metrics` prints: the exposition, rendered when asked.
+    void set_metrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
 
     struct Connection;
     struct Counter {
@@ -57,6 +60,7 @@ private:
     uid_t allowed_uid_;
     std::shared_ptr<Counter> counter_ = std::make_shared<Counter>();
     std::vector<Pending> pending_;
+    std::function<std::string()> metrics_;
 };
 
 }  // namespace angel
