@@ -21,7 +21,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from support import AngelLog, SKIP, end_session, free_port, run_in_work_dir, wait_for, write
+from support import AngelLog, SKIP, end_session, free_port, recv_all, run_in_work_dir, wait_for, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -83,22 +83,6 @@ class Angel(AngelLog):
 
     def close(self):
         end_session(self.proc)
-
-
-def recv_all(sock, timeout):
-    """Everything until the peer closes; a reset after data counts as the close."""
-    sock.settimeout(timeout)
-    data = b""
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            if data:
-                return data
-            raise
-        if not chunk:
-            return data
-        data += chunk
 
 
 def promtool_check(text, what):
