@@ -170,7 +170,8 @@ def promtool(work):
 
 
 def http(work):
-    """HEAD, 404, 405, 400, a query string, HTTP/1.0; nothing else is served."""
+    """HEAD, 404, 405, 400, a query string, HTTP/1.0 (urllib); no socket of the endpoint
+    reaches a child; a unix socket address."""
     a = Angel(work, CONFIG)
     try:
         a.up()
@@ -194,6 +195,26 @@ def http(work):
         a.alive()
     finally:
         a.close()
+    # A unix socket: mode 0666, removed at exit.
+    path = os.path.join(work, "metrics.sock")
+    u = Angel(work, CONFIG, metrics=path)
+    try:
+        def answers():
+            u.alive()
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(path)
+                    s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
+                    return recv_all(s, 10).startswith(b"HTTP/1.1 200 OK\r\n")
+            except OSError:
+                return False
+        wait_for(answers, 20, "angel answering on its metrics unix socket")
+        assert os.stat(path).st_mode & 0o777 == 0o666
+        u.proc.send_signal(signal.SIGTERM)
+        assert u.proc.wait(timeout=20) == 0 and u.err() == "", u.err()
+        assert not os.path.exists(path)
+    finally:
+        u.close()
 
 
 def metricsfile(work):
