@@ -14,6 +14,7 @@ std::string usage_text() {
            "  reload [--timeout SECONDS]\n"
            "                           as a HUP; waits and prints the outcome\n"
            "  signal ID... SIG         send SIG (USR1, SIGHUP, 10...) to the programs' processes\n"
+           "  metrics                  angel's figures in Prometheus' text format\n"
            "  check CONFIG             read CONFIG as a reload would; print its programs or its error\n"
            "\n"
            "  -s SOCKET   angel's control socket (default " +
@@ -63,15 +64,17 @@ std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& 
             out.operands.push_back(a);
         }
     }
-    if (out.command.empty()) return UsageError{"no command (status, restart, reload, signal, check)"};
+    if (out.command.empty()) return UsageError{"no command (status, restart, reload, signal, metrics, check)"};
     const std::string& c = out.command;
-    if (c != "status" && c != "restart" && c != "reload" && c != "signal" && c != "check") {
+    if (c != "status" && c != "restart" && c != "reload" && c != "signal" && c != "metrics" &&
+        c != "check") {
         return UsageError{"unknown command " + c};
     }
     if (out.json && c != "status") return UsageError{"--json is an option of status"};
     if (out.timeout && c != "restart" && c != "reload") return UsageError{"--timeout is an option of restart and reload"};
     if (c == "restart" && out.operands.empty()) return UsageError{"restart: name at least one program"};
     if (c == "reload" && !out.operands.empty()) return UsageError{"reload takes no operand"};
+    if (c == "metrics" && !out.operands.empty()) return UsageError{"metrics takes no operand"};
     if (c == "signal" && out.operands.size() < 2) return UsageError{"signal: name programs and a signal (signal web USR1)"};
     if (c == "check") {
         if (out.operands.size() != 1) return UsageError{"check: name one config file"};

@@ -45,6 +45,17 @@ std::optional<std::string> top_level_error(const configurator::Map& map, const s
     if (!value) return std::nullopt;
     if (value->index() == 1) return std::get<1>(*value);
     if (key == "control") return angel::control_path_error(std::get<0>(*value));
+    if (key == "metricsfile") {
+        auto file = angel::top_level_metricsfile(map);
+        if (file && file->index() == 1) return std::get<1>(*file);
+    }
+    return std::nullopt;
+}
+
+/// The top-level `metrics` address as angel reads it at start-up: nullopt, or the error line.
+std::optional<std::string> metrics_error(const configurator::Map& map) {
+    auto address = angel::top_level_metrics(map);
+    if (address && address->index() == 1) return std::get<1>(*address);
     return std::nullopt;
 }
 
@@ -57,7 +68,8 @@ int check(const std::string& path) {
     }
     const auto& m = std::get<configurator::Map>(map);
     // What angel refuses at start-up (it reads these once, then).
-    for (const auto& error : {top_level_error(m, "pidfile"), top_level_error(m, "control")}) {
+    for (const auto& error : {top_level_error(m, "pidfile"), top_level_error(m, "control"), metrics_error(m),
+                              top_level_error(m, "metricsfile")}) {
         if (error) {
             std::cerr << *error << "\n";
             return kFailed;
@@ -203,6 +215,10 @@ int run(const angelctl::Args& args) {
         for (const auto& s : reply.instances) {
             if (!s.running()) return kNotRunning;
         }
+        return 0;
+    }
+    if (args.command == "metrics") {
+        std::cout << reply.text;  // the exposition ends in its own newline
         return 0;
     }
     std::cout << reply.text << "\n";

@@ -22,7 +22,8 @@ import tempfile
 import threading
 import time
 
-from support import AngelLog, SKIP, alive, end_session, free_port, kill_session, line_count, run_in_work_dir, wait_for, who, write
+from support import (AngelLog, SKIP, alive, end_session, free_port, kill_session, line_count, recv_all,
+                     run_in_work_dir, wait_for, who, write)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVE = os.path.abspath(os.path.join(HERE, "..", "servers", "serve.py"))
@@ -33,22 +34,6 @@ PYTHON = sys.executable
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 ANGEL = ANGELCTL = None  # set by main()
-
-
-def recv_all(sock, timeout):
-    """Everything the peer sends until it closes (a reset after data counts as the close)."""
-    sock.settimeout(timeout)
-    data = b""
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            if data:
-                return data
-            raise
-        if not chunk:
-            return data
-        data += chunk
 
 
 def parse_reply(data):

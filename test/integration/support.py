@@ -167,6 +167,22 @@ def get(addr, path="/", timeout=5):
     return body.decode()
 
 
+def recv_all(sock, timeout):
+    """Everything the peer sends until it closes (a reset after data counts as the close)."""
+    sock.settimeout(timeout)
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            if data:
+                return data
+            raise
+        if not chunk:
+            return data
+        data += chunk
+
+
 def who(addr, timeout=5):
     """{'version': .., 'pid': .., 'fd': .., 'name': ..} of the serve.py instance that answered `/`."""
     return dict(field.split("=", 1) for field in get(addr, timeout=timeout).split())

@@ -83,7 +83,8 @@ std::variant<Request, std::string> parse_request(std::string_view line) {
         Request r;
         if (!j.contains("command") || !j.at("command").is_string()) return std::string("no command");
         r.command = j.at("command").get<std::string>();
-        if (r.command != "status" && r.command != "restart" && r.command != "reload" && r.command != "signal") {
+        if (r.command != "status" && r.command != "restart" && r.command != "reload" && r.command != "signal" &&
+            r.command != "metrics") {
             return "unknown command " + r.command;
         }
         if (j.contains("ids")) {

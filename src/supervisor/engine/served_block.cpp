@@ -220,7 +220,10 @@ void ServedBlock::pump() {
         if (rolling_ && rollout_settled(tally_)) {
             rolling_ = false;
             // A block that left the config (or a shutdown) ends its rollout unfinished: not "done".
-            if (tally_.desired > 0) sv_.fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name_);
+            if (tally_.desired > 0) {
+                sv_.fx_.log(Level::v2, msg::ctx_monitor, std::string(msg::rollout_done) + name_);
+                sv_.counters_.rollout_done(name_);
+            }
         }
         // Slots no longer desired, with nothing left and no restart pending, leave (only
         // those counted so since the last pump: an event does not visit the whole block).
@@ -370,6 +373,7 @@ void ServedBlock::stop(Slot& slot, Generation& gen) {
 void ServedBlock::failed(Slot& slot, const ProgramSpec* spec, std::string_view why) {
     History& history = sv_.history_[slot.id];
     ++history.start_failures;
+    sv_.counters_.rollout_failed(name_);
     history.last_error = std::string(why);
     const ProgramSpec* want = desired(slot);
     if (spec != nullptr) slot.failed_spec = *spec;

@@ -186,6 +186,7 @@ void Supervisor::finish_work() {
                 ++reloads_finished_;
                 last_reload_ = work_outcome_;
             }
+            if (load_observer_) load_observer_();
             break;
         case Work::none:
             break;
@@ -206,12 +207,14 @@ void Supervisor::load_and_sync() {
     if (auto* error = std::get_if<std::string>(&loaded)) {
         // The last good program set stays (spec 7.6).
         work_outcome_ = RequestOutcome{false, *error};
+        counters_.load_failed();
         fx_.log(Level::v1, msg::ctx_config, std::string(msg::config_error) + *error);
         fx_.log(Level::v2, msg::ctx_config, msg::skipping_reload);
         return finish_work();
     }
     desired_ = std::move(std::get<ProgramSpecs>(loaded));
     ++loads_;
+    counters_.load_succeeded(fx_.now());
     for (auto& [name, block] : blocks_) block->on_load();  // counted against the new config at once
     // What status shows of ids gone for good goes with them (one pass per load).
     std::erase_if(history_, [this](const auto& entry) {

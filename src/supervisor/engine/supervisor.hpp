@@ -19,6 +19,7 @@
 
 #include "supervisor/decide/reconcile.hpp"
 #include "supervisor/decide/scheduler.hpp"
+#include "supervisor/engine/counters.hpp"
 #include "supervisor/engine/effects.hpp"
 #include "supervisor/engine/instance.hpp"
 #include "supervisor/engine/served.hpp"
@@ -92,6 +93,15 @@ public:
     std::size_t slot_count() const { return served_.size(); }
     const ServedBlock* block(const std::string& name) const;  ///< a served program block, if any
     std::size_t impossible_events() const { return impossible_events_; }
+
+    // What metrics show (counters.hpp): loads, rollouts, served blocks.
+    const Counters& counters() const { return counters_; }
+    /// The program block an id came from (`web` for web-1 of a `count`); the id if unknown.
+    std::string block_of(const std::string& id) const;
+    /// Served blocks, each with whether a rollout is under way.
+    std::map<std::string, bool> served_blocks() const;
+    /// Called after each config load (good or bad) is over: `metricsfile` is written again.
+    void set_load_observer(std::function<void()> observer) { load_observer_ = std::move(observer); }
 
 private:
     friend class StopRun;
@@ -179,6 +189,9 @@ private:
     std::uint64_t reloads_finished_ = 0;
     RequestOutcome work_outcome_;  ///< of the load and sync in progress
     RequestOutcome last_reload_;
+
+    Counters counters_;
+    std::function<void()> load_observer_;
 };
 
 }  // namespace angel

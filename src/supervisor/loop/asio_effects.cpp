@@ -13,6 +13,7 @@
 #include "supervisor/loop/ready_watch.hpp"
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/files.hpp"
+#include "supervisor/os/process_memory.hpp"
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/text/log.hpp"
 #include "supervisor/phrases/messages.hpp"
@@ -176,19 +177,7 @@ std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std:
     return std::nullopt;
 }
 
-std::optional<std::uint64_t> AsioEffects::resident_bytes(pid_t pid) {
-    // /proc/PID/statm: size resident ... in pages. /proc answers from memory: no stall.
-    const std::string path = "/proc/" + std::to_string(pid) + "/statm";
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return std::nullopt;
-    char buffer[128];
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer - 1);
-    if (n <= 0) return std::nullopt;
-    buffer[n] = '\0';
-    unsigned long long size = 0, resident = 0;
-    if (std::sscanf(buffer, "%llu %llu", &size, &resident) != 2) return std::nullopt;
-    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-}
+std::optional<std::uint64_t> AsioEffects::resident_bytes(pid_t pid) { return angel::resident_bytes(pid); }
 
 std::variant<int, std::string> AsioEffects::listener(const ListenAddress& address, unsigned mode) {
     if (auto it = listeners_.find(address.text); it != listeners_.end()) {

@@ -198,6 +198,10 @@ void ControlServer::handle(const std::shared_ptr<Connection>& connection, const 
         pending_.push_back(Pending{connection, true, std::get<std::uint64_t>(wanted), {}, {}});
         return check_pending();
     }
+    if (request.command == "metrics") {
+        if (!metrics_) return fail("metrics: not available");
+        return connection->reply(control::render_reply(control::Reply{true, metrics_(), {}}));
+    }
     auto matched = engine_.match_ids(request.ids);
     if (auto* error = std::get_if<std::string>(&matched)) return fail(*error);
     const std::vector<std::string>& ids = std::get<std::vector<std::string>>(matched);

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ public:
     ~ControlServer();  ///< closes the socket; its file goes if it is still ours
 
     void start();
+    /// What `angelctl metrics` prints: the exposition, rendered when asked.
+    void set_metrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
 
     struct Connection;
     struct Counter {
@@ -61,6 +64,7 @@ private:
     uid_t allowed_uid_;
     std::shared_ptr<Counter> counter_ = std::make_shared<Counter>();
     std::vector<Pending> pending_;
+    std::function<std::string()> metrics_;
 };
 
 }  // namespace angel

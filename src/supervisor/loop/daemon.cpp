@@ -15,6 +15,7 @@
 
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/control_socket.hpp"
+#include "supervisor/loop/metrics_snapshot.hpp"
 #include "supervisor/os/process_signals.hpp"
 #include "supervisor/os/spawn.hpp"
 #include "supervisor/os/user_switch.hpp"
@@ -33,7 +34,8 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       stdout_watch_(io),
       stderr_watch_(io),
       effects_(io, options_.config_file, [this] { reap_children(); }),
-      supervisor_(effects_) {
+      supervisor_(effects_),
+      start_time_(unix_seconds_now()) {
     const int child_fd = open_child_signal_fd();
     if (child_fd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
     child_signal_.assign(child_fd);
@@ -49,6 +51,7 @@ Daemon::~Daemon() {
     // main writes what still waits, at exit
     for (Output output : {Output::log, Output::errors}) set_output_backlog_handler(output, nullptr);
     if (control_socket_) close_listen_socket(*control_socket_);
+    if (metrics_socket_) close_listen_socket(*metrics_socket_);
 }
 
 int Daemon::run() {
@@ -87,6 +90,7 @@ bool Daemon::start_up() {
         if (!user) user = top_level_user(*m);
         pidfile = top_level_path(*m, "pidfile");
         control = top_level_path(*m, "control");
+        if (!open_metrics(*m)) return false;
     } else if (!user) {
         // Without -u the config is read for its top-level `user`: any error is fatal. With
         // -u, it is the first load's to report.
@@ -135,9 +139,49 @@ bool Daemon::start_up() {
         control_socket_.reset();
         control_->start();
     }
+    start_metrics();
     log(Level::v2, msg::ctx_main, std::string(msg::using_config_file) + options_.config_file);
     effects_.preload(std::move(specs));
     return true;
+}
+
+bool Daemon::open_metrics(const configurator::Map& map) {
+    if (auto file = top_level_metricsfile(map)) {
+        if (file->index() == 1) {
+            report_error(std::get<1>(*file));
+            return false;
+        }
+        metrics_path_ = std::get<0>(*file);
+    }
+    auto address = top_level_metrics(map);
+    if (!address) return true;
+    if (address->index() == 1) {
+        report_error(std::get<1>(*address));
+        return false;
+    }
+    // A unix socket is mode 0666: as readable as a loopback port, by every local user.
+    auto opened = open_listen_socket(std::get<ListenAddress>(*address), 0666);
+    if (auto* error = std::get_if<std::string>(&opened)) {
+        report_error("metrics: " + *error);
+        return false;
+    }
+    metrics_socket_ = std::move(std::get<ListenSocket>(opened));
+    return true;
+}
+
+void Daemon::start_metrics() {
+    auto render = [this] { return scrape_metrics(supervisor_, start_time_); };
+    if (control_) control_->set_metrics(render);
+    if (metrics_socket_) {
+        metrics_server_ = std::make_unique<MetricsServer>(io_, std::move(*metrics_socket_), render);
+        metrics_socket_.reset();
+        metrics_server_->start();
+    }
+    if (metrics_path_) {
+        metrics_file_ = std::make_unique<MetricsFile>(io_, *metrics_path_, render);
+        supervisor_.set_load_observer([this] { metrics_file_->write(); });
+        metrics_file_->start();
+    }
 }
 
 void Daemon::do_await_signal() {

@@ -6,9 +6,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "configurator/value.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/loop/asio_effects.hpp"
 #include "supervisor/loop/control_server.hpp"
+#include "supervisor/loop/metrics_file.hpp"
+#include "supervisor/loop/metrics_server.hpp"
 #include "supervisor/os/own_pidfile.hpp"
 #include "supervisor/text/cli.hpp"
 #include "supervisor/text/log.hpp"
@@ -28,6 +31,10 @@ public:
 
 private:
     bool start_up();
+    /// The top-level `metrics` and `metricsfile` (opt-in): the endpoint bound now (while
+    /// angel may be root), both started later by start_metrics. False: a fatal error.
+    bool open_metrics(const configurator::Map& map);
+    void start_metrics();
     void do_await_signal();
     void do_await_child();
     void reap_children();
@@ -52,6 +59,11 @@ private:
     AsioEffects effects_;
     Supervisor supervisor_;
     std::unique_ptr<ControlServer> control_;  ///< the top-level `control`, if any (after supervisor_: it uses it)
+    std::int64_t start_time_ = 0;                  ///< Unix seconds, for metrics
+    std::optional<ListenSocket> metrics_socket_;   ///< bound at start-up, before the user switch
+    std::optional<std::string> metrics_path_;      ///< the top-level `metricsfile`
+    std::unique_ptr<MetricsServer> metrics_server_;
+    std::unique_ptr<MetricsFile> metrics_file_;
 };
 
 }  // namespace angel

@@ -15,7 +15,7 @@
 #include "supervisor/os/notify_socket.hpp"
 #include "supervisor/os/process_tree.hpp"
 #include "supervisor/text/log.hpp"
-#include "supervisor/text/messages.hpp"
+#include "supervisor/phrases/messages.hpp"
 
 namespace angel {
 

@@ -31,6 +31,29 @@ std::optional<std::variant<std::string, std::string>> top_level_path(const confi
     return std::variant<std::string, std::string>(std::in_place_index<0>, std::string(it->second.as_string()));
 }
 
+std::optional<std::variant<ListenAddress, std::string>> top_level_metrics(const configurator::Map& map) {
+    using Result = std::variant<ListenAddress, std::string>;
+    constexpr const char* forms = " (\"127.0.0.1:9102\", \"[::1]:9102\", \"9102\" or an absolute unix socket path)";
+    auto it = map.find("metrics");
+    if (it == map.end()) return std::nullopt;
+    if (!it->second.is_string()) return Result(std::in_place_index<1>, std::string("metrics: must be a string") + forms);
+    const std::string text(it->second.as_string());
+    auto address = parse_listen_address(text);
+    if (!address) return Result(std::in_place_index<1>, "metrics: \"" + text + "\" is not an address" + forms);
+    return Result(std::in_place_index<0>, std::move(*address));
+}
+
+std::optional<std::variant<std::string, std::string>> top_level_metricsfile(const configurator::Map& map) {
+    auto path = top_level_path(map, "metricsfile");
+    if (!path || path->index() == 1) return path;
+    const std::string& text = std::get<0>(*path);
+    if (text.empty() || text.back() == '/') {
+        return std::variant<std::string, std::string>(std::in_place_index<1>,
+                                                      "metricsfile: \"" + text + "\" is not a file path");
+    }
+    return path;
+}
+
 std::variant<ProgramSpecs, std::string> program_specs_of(const std::variant<configurator::Map, std::string>& map) {
     try {
         if (auto* error = std::get_if<std::string>(&map)) return *error;

@@ -22,6 +22,13 @@ std::optional<std::string> top_level_user(const configurator::Map& map);
 std::optional<std::variant<std::string, std::string>> top_level_path(const configurator::Map& map,
                                                                      const std::string& key);
 
+/// The top-level `metrics` key: nullopt when absent; the address, or the error line
+/// (`metrics: "x" is not an address ...`). Read once, at start-up.
+std::optional<std::variant<ListenAddress, std::string>> top_level_metrics(const configurator::Map& map);
+
+/// The top-level `metricsfile` key: nullopt when absent; the path, or the error line.
+std::optional<std::variant<std::string, std::string>> top_level_metricsfile(const configurator::Map& map);
+
 /// The desired program set, or the Config Error text. `~` is looked up in the real
 /// password database. Never throws: memory for an absurd config is an error text,
 /// and the last good set stays.

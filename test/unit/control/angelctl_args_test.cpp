@@ -37,8 +37,10 @@ BOOST_AUTO_TEST_CASE(commands_and_options) {
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors) {
-    BOOST_TEST(error({}) == "no command (status, restart, reload, signal, check)");
+    BOOST_TEST(error({}) == "no command (status, restart, reload, signal, metrics, check)");
     BOOST_TEST(error({"stop"}) == "unknown command stop");
+    BOOST_TEST(error({"metrics", "web"}) == "metrics takes no operand");
+    BOOST_TEST(ok({"metrics"}).command == "metrics");
     BOOST_TEST(error({"status", "-x"}) == "unknown option -x");
     BOOST_TEST(error({"status", "-s"}) == "-s needs a value");
     BOOST_TEST(error({"-s", "a", "-c", "b", "status"}) == "give -s or -c, once");

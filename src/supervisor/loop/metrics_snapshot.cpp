@@ -1,0 +1,56 @@
+#include "supervisor/loop/metrics_snapshot.hpp"
+
+#include <chrono>
+#include <variant>
+
+#include "supervisor/control/metrics_text.hpp"
+#include "supervisor/os/process_memory.hpp"
+
+#ifndef ANGEL_VERSION
+#define ANGEL_VERSION "unknown"
+#endif
+
+namespace angel {
+
+std::int64_t unix_seconds_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string scrape_metrics(const Supervisor& engine, std::int64_t start_time_seconds) {
+    control::MetricsSnapshot s;
+    s.version = ANGEL_VERSION;
+    s.now_seconds = unix_seconds_now();
+    s.start_time_seconds = start_time_seconds;
+    const Counters& counters = engine.counters();
+    s.reloads_ok = counters.loads_ok;
+    s.reloads_error = counters.loads_error;
+    s.last_reload_ok = counters.last_load_ok;
+    if (counters.last_load_success) {
+        // The engine keeps the steady clock; its age turns it into wall time.
+        const auto age = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *counters.last_load_success);
+        s.last_reload_success_seconds = s.now_seconds - age.count();
+    }
+    auto ids = engine.match_ids({});
+    if (auto* all = std::get_if<std::vector<std::string>>(&ids)) {
+        std::vector<InstanceStatus> statuses = engine.status(*all);
+        s.programs.reserve(statuses.size());
+        for (InstanceStatus& status : statuses) {
+            std::string block = engine.block_of(status.id);
+            std::optional<std::uint64_t> rss;
+            if (status.pid > 0) rss = resident_bytes(status.pid);
+            s.programs.push_back(control::ProgramMetrics{std::move(status), std::move(block), rss});
+        }
+    }
+    for (const auto& [block, rolling] : engine.served_blocks()) {
+        control::BlockMetrics b{block, 0, 0, rolling};
+        if (auto it = counters.rollouts.find(block); it != counters.rollouts.end()) {
+            b.rollouts_done = it->second.done;
+            b.rollouts_failed = it->second.failed;
+        }
+        s.blocks.push_back(std::move(b));
+    }
+    return control::render_metrics(s);
+}
+
+}  // namespace angel
