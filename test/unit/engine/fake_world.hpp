@@ -48,34 +48,27 @@ public:
 
     /// Lets `by` pass: exits are delivered first (the loop's SIGCHLD), then every
     /// timer due by then fires in deadline order, each at its own time, with the
-    /// exits it causes delivered after it.
-    void advance(std::chrono::milliseconds by) {
-        const auto until = elapsed_ + by;
-        deliver_exits();
-        while (!finished) {  // after finish() the loop has stopped: nothing more runs
-            std::shared_ptr<TimerState> due;
-            for (auto it = timers_.begin(); it != timers_.end();) {
-                auto state = it->lock();
-                if (!state) {
-                    it = timers_.erase(it);
-                    continue;
-                }
-                if (state->armed && state->deadline <= until &&
-                    (!due || state->deadline < due->deadline ||
-                     (state->deadline == due->deadline && state->sequence < due->sequence))) {
-                    due = state;
-                }
-                ++it;
-            }
-            if (!due) break;
-            elapsed_ = due->deadline;
-            due->armed = false;
-            due->on_fire();  // `due` keeps the callback alive, whatever it destroys
-            deliver_exits();
-        }
-        elapsed_ = until;
-    }
+    /// exits it causes delivered after it. Timers due at the same instant fire in
+    /// arming order, or in the order `pick_tie` chooses.
+    void advance(std::chrono::milliseconds by) { run_timers(elapsed_ + by, true); }
     void advance_seconds(double s) { advance(std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000))); }
+    /// As advance, but the timers due exactly at the end stay armed: the clock reads
+    /// that instant, and `fire_due` and other events may then run in any order.
+    void advance_before(std::chrono::milliseconds by) { run_timers(elapsed_ + by, false); }
+
+    /// The armed timers due now (at or before the clock), oldest arming first.
+    std::size_t due_now() const { return due(elapsed_).size(); }
+    /// Fires the `pick`-th of them (modulo their number), then delivers the exits it
+    /// caused (if auto_reap). False if none is due.
+    bool fire_due(std::size_t pick) {
+        auto list = due(elapsed_);
+        if (list.empty() || finished) return false;
+        fire(list[pick % list.size()]);
+        return true;
+    }
+
+    /// Several due at the same instant: which of `n` (0 = the first armed) fires first.
+    std::function<std::size_t(std::size_t n)> pick_tie;
 
     std::size_t armed_timers() const {
         std::size_t n = 0;
@@ -108,6 +101,8 @@ public:
             return out;
         }
         out.program = new_process(*l.argv, false);
+        launched_specs[std::get<pid_t>(out.program)] = *l.spec;
+        if (on_launch) on_launch(std::get<pid_t>(out.program));
         if (l.serve != nullptr) {
             const pid_t pid = std::get<pid_t>(out.program);
             served_launches[pid] = ServedLaunch{l.serve->listen_fds, l.serve->fd_names, l.serve->ready};
@@ -127,7 +122,7 @@ public:
         auto callback = it->second.lock();
         if (!callback || !*callback) return false;
         (*callback)(ReadyMessage{kind, std::move(text)});
-        deliver_exits();
+        if (auto_reap) deliver_exits();
         return true;
     }
 
@@ -156,6 +151,7 @@ public:
     }
 
     void signal(pid_t pid, int sig) override {
+        if (on_signal) on_signal(pid, sig);
         signals_sent.push_back({pid, sig});
         if (pid < 0) {  // a process group: its leader, if still alive (no other members here)
             if (auto p = live.find(-pid); p != live.end()) {
@@ -175,6 +171,7 @@ public:
     }
 
     void reap_now() override { deliver_exits(); }
+    bool exits_pending() const { return !exited_unreaped_.empty(); }
 
     /// The process exits now (by itself); angel learns it at the next delivery.
     void exit_now(pid_t pid) {
@@ -197,9 +194,10 @@ public:
     }
 
     // ------------------------------------------------------------ files and config
-    std::optional<std::string> write_pidfile(const std::string& path, pid_t) override {
+    std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) override {
         if (unwritable.contains(path)) return path + ": openFile: permission denied (Permission denied)";
         files.insert(path);
+        pidfiles_written.push_back({path, pid});
         return std::nullopt;
     }
     void remove_file(const std::string& path) override {
@@ -208,6 +206,7 @@ public:
     }
     std::variant<ProgramSpecs, std::string> load_config() override {
         ++loads;
+        if (auto* good = std::get_if<ProgramSpecs>(&config)) loaded = *good;
         return config;
     }
 
@@ -260,6 +259,18 @@ public:
     std::vector<std::string> removed_files;
     std::optional<std::string> throw_on_log;  ///< the next log line containing it throws
     std::vector<std::string> lines;
+    // What a model checker judges from: the spec each program pid was launched with,
+    // the pidfiles written (a served instance's is written when it is ready, with its
+    // pid), the last config that loaded, and hooks called before a signal's effect and
+    // after a program's launch.
+    std::map<pid_t, ProgramSpec> launched_specs;
+    std::vector<std::pair<std::string, pid_t>> pidfiles_written;
+    std::optional<ProgramSpecs> loaded;
+    std::function<void(pid_t, int)> on_signal;
+    std::function<void(pid_t)> on_launch;
+    /// Off: exits wait for deliver_exits() or the engine's reap_now() (a model checker
+    /// delivers SIGCHLD as an event of its own); on: after every timer and message.
+    bool auto_reap = true;
     int verbosity = 2;
     int launches = 0;
     int loads = 0;
@@ -298,6 +309,40 @@ private:
     private:
         std::shared_ptr<std::function<void(ReadyMessage)>> state_;
     };
+
+    /// The armed timers due by `until`, earliest first, ties in arming order.
+    std::vector<std::shared_ptr<TimerState>> due(std::chrono::milliseconds until) const {
+        std::vector<std::shared_ptr<TimerState>> out;
+        for (const auto& weak : timers_) {
+            if (auto state = weak.lock(); state && state->armed && state->deadline <= until) out.push_back(state);
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            return a->deadline < b->deadline || (a->deadline == b->deadline && a->sequence < b->sequence);
+        });
+        return out;
+    }
+
+    void fire(const std::shared_ptr<TimerState>& state) {
+        elapsed_ = std::max(elapsed_, state->deadline);
+        state->armed = false;
+        state->on_fire();  // `state` keeps the callback alive, whatever it destroys
+        if (auto_reap) deliver_exits();
+    }
+
+    /// Fires the timers due by `until` (or before it, if not `inclusive`), each at its
+    /// own instant; ties as pick_tie chooses.
+    void run_timers(std::chrono::milliseconds until, bool inclusive) {
+        if (auto_reap) deliver_exits();
+        while (!finished) {  // after finish() the loop has stopped: nothing more runs
+            std::erase_if(timers_, [](const auto& weak) { return weak.expired(); });
+            auto list = due(inclusive ? until : until - std::chrono::milliseconds(1));
+            if (list.empty()) break;
+            std::size_t ties = 1;
+            while (ties < list.size() && list[ties]->deadline == list[0]->deadline) ++ties;
+            fire(list[ties > 1 && pick_tie ? pick_tie(ties) % ties : 0]);
+        }
+        elapsed_ = until;
+    }
 
     pid_t new_process(const std::vector<std::string>& argv, bool logger) {
         const pid_t pid = next_pid_++;

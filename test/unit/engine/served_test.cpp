@@ -496,6 +496,47 @@ BOOST_AUTO_TEST_CASE(an_id_that_moves_to_another_block_is_restarted_in_it) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+// Issue 16: a HUP while web-2's new instance is not ready yet must not stop web-2's
+// serving instance, which nothing ready replaces; a version that dies before it is
+// ready then leaves web-2 serving its old one. Judged from the world alone.
+BOOST_AUTO_TEST_CASE(a_hup_during_a_rollout_keeps_every_serving_instance) {
+    auto config = [](const std::string& exec) {
+        ProgramSpecs out = webs(2, exec, ReadySpec{ReadySpec::Kind::seconds, 4});
+        for (auto& [id, s] : out) {
+            s.serve->readytimeout = 10;
+            s.serve->surge = 1;
+            s.termgrace = 5;
+            s.delay = 1;
+        }
+        return out;
+    };
+    Rig rig(config("srv 1"));
+    rig.engine.start();
+    rig.world.advance_seconds(10);  // both v1 instances ready at 4 s
+    pid_t old2 = 0;
+    for (const auto& [pid, spec] : rig.world.launched_specs) {
+        if (spec.id == "web-2") old2 = pid;
+    }
+    BOOST_REQUIRE(old2 != 0);
+    rig.reload(config("srv 2"));    // web-1's v2 is ready at 14 s, web-2's at 18 s
+    rig.world.advance_seconds(7.5);
+    BOOST_REQUIRE(pids_running(rig.world, "srv 2").size() == 2u);
+    const std::size_t mark = rig.reload(config("srv 3"));  // v3 dies 1 s after it starts
+    std::set<pid_t> seen;
+    for (int i = 0; i < 30; ++i) {
+        for (pid_t pid : pids_running(rig.world, "srv 3")) {
+            if (!seen.insert(pid).second) rig.world.exit_now(pid);
+        }
+        rig.world.advance_seconds(1);
+    }
+    BOOST_TEST(rig.world.live.contains(old2));
+    for (const auto& [pid, sig] : rig.world.signals_sent) {
+        BOOST_TEST(pid != old2, "web-2's serving pid " << old2 << " got signal " << sig << "\n"
+                                                      << rig.world.log_text(mark));
+    }
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
