@@ -2,6 +2,8 @@
 // line is an error reply, never a crash.
 #include "supervisor/control/protocol.hpp"
 
+#include <stdexcept>
+
 #include <signal.h>
 #include <string.h>
 
@@ -18,13 +20,13 @@ using nlohmann::json;
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 json child_json(const ChildStatus& c) {
-    json out{{"role", c.role}, {"pid", c.pid}, {"uptime", c.uptime_seconds}};
+    json out{{"role", name_of(c.role)}, {"pid", c.pid}, {"uptime", c.uptime_seconds}};
     if (c.ready) out["ready"] = *c.ready;
     return out;
 }
 
 json instance_json(const InstanceStatus& s) {
-    json out{{"id", s.id},           {"state", s.state},         {"pid", s.pid},
+    json out{{"id", s.id},           {"state", name_of(s.state)},         {"pid", s.pid},
              {"uptime", s.uptime_seconds}, {"restarts", s.restarts}, {"last_exit", s.last_exit}};
     if (!s.last_error.empty()) out["last_error"] = s.last_error;
     if (s.ready) out["ready"] = *s.ready;
@@ -38,7 +40,10 @@ json instance_json(const InstanceStatus& s) {
 InstanceStatus instance_from(const json& j) {
     InstanceStatus s;
     s.id = j.at("id").get<std::string>();
-    s.state = j.at("state").get<std::string>();
+    const std::string state = j.at("state").get<std::string>();
+    const auto known = run_state_named(state);
+    if (!known) throw std::invalid_argument("unknown state " + state);
+    s.state = *known;
     s.pid = j.value("pid", 0);
     s.uptime_seconds = j.value("uptime", std::int64_t{0});
     s.restarts = j.value("restarts", std::uint64_t{0});
@@ -48,8 +53,10 @@ InstanceStatus instance_from(const json& j) {
     if (j.contains("wait")) s.wait_seconds = j.at("wait").get<std::int64_t>();
     if (j.contains("children")) {
         for (const json& c : j.at("children")) {
-            ChildStatus child{c.at("role").get<std::string>(), c.value("pid", 0), c.value("uptime", std::int64_t{0}),
-                              std::nullopt};
+            const std::string role = c.at("role").get<std::string>();
+            const auto known_role = child_role_named(role);
+            if (!known_role) throw std::invalid_argument("unknown role " + role);
+            ChildStatus child{*known_role, c.value("pid", 0), c.value("uptime", std::int64_t{0}), std::nullopt};
             if (c.contains("ready")) child.ready = c.at("ready").get<bool>();
             s.children.push_back(std::move(child));
         }
@@ -152,7 +159,7 @@ std::string render_status_lines(const std::vector<InstanceStatus>& instances) {
     for (const InstanceStatus& s : instances) width = std::max(width, s.id.size());
     std::string out;
     for (const InstanceStatus& s : instances) {
-        std::string line = pad(s.id, width) + "  " + pad(s.state, 8);
+        std::string line = pad(s.id, width) + "  " + pad(std::string(name_of(s.state)), 8);
         line += "  " + pad(s.pid > 0 ? "pid " + std::to_string(s.pid) : "-", 10);
         if (s.pid > 0) line += "  up " + pad(duration(s.uptime_seconds), 6);
         if (s.wait_seconds) line += "  wait " + duration(*s.wait_seconds);
@@ -163,7 +170,7 @@ std::string render_status_lines(const std::vector<InstanceStatus>& instances) {
         out += line + "\n";
         if (s.children.size() > 1) {  // a rollout: every generation
             for (const ChildStatus& c : s.children) {
-                out += pad("", width) + "    " + pad(c.role, 8) + "  pid " + std::to_string(c.pid) + "  up " +
+                out += pad("", width) + "    " + pad(std::string(name_of(c.role)), 8) + "  pid " + std::to_string(c.pid) + "  up " +
                        duration(c.uptime_seconds) + (c.ready ? (*c.ready ? "  ready" : "  not ready") : "") + "\n";
             }
         }
@@ -189,3 +196,21 @@ int parse_signal_name(std::string_view name) {
 }
 
 }  // namespace angel::control
+
+namespace angel {
+
+std::optional<RunState> run_state_named(std::string_view name) {
+    for (std::size_t i = 0; i < kRunStateNames.size(); ++i) {
+        if (kRunStateNames[i] == name) return static_cast<RunState>(i);
+    }
+    return std::nullopt;
+}
+
+std::optional<ChildRole> child_role_named(std::string_view name) {
+    for (std::size_t i = 0; i < kChildRoleNames.size(); ++i) {
+        if (kChildRoleNames[i] == name) return static_cast<ChildRole>(i);
+    }
+    return std::nullopt;
+}
+
+}  // namespace angel

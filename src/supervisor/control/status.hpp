@@ -5,16 +5,39 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace angel {
 
+/// What `angelctl status` says an instance is doing. The names are the protocol's.
+enum class RunState : std::uint8_t {
+    starting,  ///< its start is under way, or the sync that starts it is to come
+    running,   ///< a live child (served: a ready one)
+    waiting,   ///< its child ended; the restart delay runs
+    stopping,  ///< its kill is under way (it left the config, or a restart)
+    failed,    ///< its last start failed; the next sync tries again
+};
+
+/// A child's part in its instance: the only one, or a served generation's.
+enum class ChildRole : std::uint8_t { main, serving, fresh, retiring };
+
+inline constexpr std::array<std::string_view, 5> kRunStateNames{"starting", "running", "waiting", "stopping", "failed"};
+inline constexpr std::array<std::string_view, 4> kChildRoleNames{"main", "serving", "new", "retiring"};
+
+inline std::string_view name_of(RunState s) { return kRunStateNames[static_cast<std::size_t>(s)]; }
+inline std::string_view name_of(ChildRole r) { return kChildRoleNames[static_cast<std::size_t>(r)]; }
+/// The enum a name stands for, if any (a reply from another version of angel may hold others).
+std::optional<RunState> run_state_named(std::string_view name);
+std::optional<ChildRole> child_role_named(std::string_view name);
+
 /// One child of an instance: its only one, or during a rollout each generation.
 struct ChildStatus {
-    std::string role;            ///< "main", or for served programs "serving", "new", "retiring"
+    ChildRole role = ChildRole::main;
     pid_t pid = 0;
     std::int64_t uptime_seconds = 0;
     std::optional<bool> ready;   ///< served programs only
@@ -22,7 +45,7 @@ struct ChildStatus {
 
 struct InstanceStatus {
     std::string id;
-    std::string state;           ///< running, starting, waiting, stopping, failed
+    RunState state = RunState::starting;
     pid_t pid = 0;               ///< the serving (or only) child; 0 if none
     std::int64_t uptime_seconds = 0;
     std::uint64_t restarts = 0;  ///< starts since angel started, less the first
@@ -31,7 +54,7 @@ struct InstanceStatus {
     std::optional<bool> ready;   ///< served programs: the serving child is ready
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
     std::vector<ChildStatus> children;
-    bool running() const { return state == "running"; }
+    bool running() const { return state == RunState::running; }
 };
 
 }  // namespace angel

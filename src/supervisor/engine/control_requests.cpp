@@ -63,7 +63,7 @@ std::variant<std::vector<std::string>, std::string> Supervisor::match_ids(const 
                  ++it) {
                 if (is_count_instance(it->first, name)) ids.push_back(it->first);
             }
-            if (ids.size() == before) return "no program " + name;
+            if (ids.size() == before) return std::string(msg::reply_no_program) + name;
         }
     }
     std::sort(ids.begin(), ids.end());
@@ -87,56 +87,56 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
             switch (inst->state) {
                 case InstanceState::absent:
                 case InstanceState::starting:
-                    s.state = "starting";
+                    s.state = RunState::starting;
                     break;
                 case InstanceState::running:
-                    s.state = inst->restart_stop ? "stopping" : "running";
+                    s.state = inst->restart_stop ? RunState::stopping : RunState::running;
                     break;
                 case InstanceState::killed:
                 case InstanceState::failing:
-                    s.state = "stopping";
+                    s.state = RunState::stopping;
                     break;
                 case InstanceState::waiting:
-                    s.state = "waiting";
+                    s.state = RunState::waiting;
                     s.wait_seconds = inst->wait.value_or(delay_seconds(inst->spec));
                     break;
             }
             // Left the config, its kill in progress: stopping, whatever its table state.
-            if (!desired_.contains(id) && inst->pid > 0) s.state = "stopping";
+            if (!desired_.contains(id) && inst->pid > 0) s.state = RunState::stopping;
             s.pid = inst->pid;
             if (inst->pid > 0) {
                 s.uptime_seconds = seconds_between(inst->started_at, now);
-                s.children.push_back(ChildStatus{"main", inst->pid, s.uptime_seconds, std::nullopt});
+                s.children.push_back(ChildStatus{ChildRole::main, inst->pid, s.uptime_seconds, std::nullopt});
             }
         } else if (const Slot* sl = slot(id)) {
             const bool wanted = desired_.contains(id);
             const Generation* serving = sl->serving();
             const Generation* candidate = sl->candidate();
             if (serving != nullptr) {
-                s.state = wanted ? "running" : "stopping";
+                s.state = wanted ? RunState::running : RunState::stopping;
                 s.pid = serving->pid;
                 s.uptime_seconds = seconds_between(serving->started, now);
                 s.ready = true;
             } else if (candidate != nullptr) {
-                s.state = "starting";
+                s.state = RunState::starting;
                 s.ready = false;
             } else if (sl->held && wanted) {
-                s.state = "waiting";
+                s.state = RunState::waiting;
                 s.wait_seconds = delay_seconds(desired_.at(id));
             } else {
-                s.state = wanted ? "starting" : "stopping";
+                s.state = wanted ? RunState::starting : RunState::stopping;
             }
             for (const auto& g : sl->generations) {
                 if (!g->alive()) continue;
-                const char* role = g->state == GenerationState::serving    ? "serving"
-                                   : g->state == GenerationState::starting ? "new"
-                                                                           : "retiring";
+                const ChildRole role = g->state == GenerationState::serving    ? ChildRole::serving
+                                       : g->state == GenerationState::starting ? ChildRole::fresh
+                                                                               : ChildRole::retiring;
                 s.children.push_back(ChildStatus{role, g->pid, seconds_between(g->started, now), g->was_ready});
             }
         } else {
             // In the config, nothing running: its last start failed (the next sync, at
             // most 10 s away, tries again) or the sync that starts it is still to come.
-            s.state = s.last_error.empty() ? "starting" : "failed";
+            s.state = s.last_error.empty() ? RunState::starting : RunState::failed;
         }
         out.push_back(std::move(s));
     }
@@ -144,8 +144,8 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
 }
 
 std::variant<RestartToken, std::string> Supervisor::restart(const std::string& id) {
-    if (scheduler_.shutdown_requested()) return std::string("angel is shutting down");
-    if (!desired_.contains(id)) return "no program " + id;
+    if (scheduler_.shutdown_requested()) return std::string(msg::reply_shutting_down);
+    if (!desired_.contains(id)) return std::string(msg::reply_no_program) + id;
     const History& h = history_[id];
     RestartToken token{id, false, h.starts, h.start_failures, h.promotions};
     std::optional<std::string> refused;
@@ -154,11 +154,11 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
             Slot& sl = *it->second;
             token.served = true;
             if (sl.serving() == nullptr) {
-                refused = id + " has no serving instance to replace (it is starting or waiting)";
+                refused = id + std::string(msg::reply_no_serving);
                 return;
             }
             if (sl.recycle) {
-                refused = id + " is already being replaced";
+                refused = id + std::string(msg::reply_being_replaced);
                 return;
             }
             sl.block->restart(sl);
@@ -177,7 +177,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 return dispatch(*inst, InstanceEvent::delay_elapsed);
             case InstanceState::running:
                 if (inst->restart_stop) {
-                    refused = id + " is already restarting";
+                    refused = id + std::string(msg::reply_restarting);
                     return;
                 }
                 break;
@@ -185,7 +185,7 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
             case InstanceState::starting:
             case InstanceState::killed:
             case InstanceState::failing:
-                refused = id + " is starting or stopping; try again";
+                refused = id + std::string(msg::reply_busy);
                 return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
@@ -202,27 +202,27 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
 }
 
 std::optional<RequestOutcome> Supervisor::restart_outcome(const RestartToken& token) const {
-    if (scheduler_.shutdown_requested()) return RequestOutcome{false, "angel is shutting down"};
+    if (scheduler_.shutdown_requested()) return RequestOutcome{false, std::string(msg::reply_shutting_down)};
     auto h = history_.find(token.id);
-    if (h == history_.end()) return RequestOutcome{false, token.id + " left the config"};
+    if (h == history_.end()) return RequestOutcome{false, token.id + std::string(msg::reply_left)};
     if (token.served) {
         const Slot* sl = slot(token.id);
         if (h->second.promotions > token.promotions && sl && sl->serving()) {
-            return RequestOutcome{true, token.id + " replaced (pid " + std::to_string(sl->serving()->pid) + ")"};
+            return RequestOutcome{true, token.id + std::string(msg::reply_replaced) + std::to_string(sl->serving()->pid) + ")"};
         }
         if (h->second.start_failures > token.start_failures) {
-            return RequestOutcome{false, token.id + ": the new instance failed (" + h->second.last_error + ")"};
+            return RequestOutcome{false, token.id + std::string(msg::reply_new_failed) + h->second.last_error + ")"};
         }
     } else {
         const Instance* inst = instance(token.id);
         if (h->second.starts > token.starts && inst && inst->state == InstanceState::running && inst->pid > 0) {
-            return RequestOutcome{true, token.id + " restarted (pid " + std::to_string(inst->pid) + ")"};
+            return RequestOutcome{true, token.id + std::string(msg::reply_restarted) + std::to_string(inst->pid) + ")"};
         }
         if (h->second.start_failures > token.start_failures) {
             return RequestOutcome{false, token.id + ": " + h->second.last_error};
         }
     }
-    if (!desired_.contains(token.id)) return RequestOutcome{false, token.id + " left the config"};
+    if (!desired_.contains(token.id)) return RequestOutcome{false, token.id + std::string(msg::reply_left)};
     return std::nullopt;
 }
 
@@ -245,7 +245,7 @@ std::size_t Supervisor::send_signal(const std::vector<std::string>& ids, int sig
 }
 
 std::variant<std::uint64_t, std::string> Supervisor::request_reload() {
-    if (scheduler_.shutdown_requested()) return std::string("angel is shutting down");
+    if (scheduler_.shutdown_requested()) return std::string(msg::reply_shutting_down);
     // A reload already running read the config before this request: the one to wait
     // for is the next to begin.
     const std::uint64_t wanted = reloads_begun_ + 1;

@@ -519,7 +519,7 @@ void ServedBlock::on_ready_timer(Slot& slot, std::uint64_t number, bool timeout)
     if (gen == nullptr) return;
     if (!timeout) return dispatch(slot, *gen, GenerationEvent::ready);
     const std::string why = std::string(msg::not_ready_timeout) + seconds_text(gen->spec.serve->readytimeout) +
-                            " after it started";
+                            std::string(msg::after_it_started);
     dispatch(slot, *gen, GenerationEvent::ready_timeout, why);
 }
 
@@ -554,7 +554,7 @@ void ServedBlock::check_memory() {
         const auto rss = sv_.fx_.resident_bytes(gen->pid);
         if (rss && *rss > limit) {
             dispatch(*slot, *gen, GenerationEvent::recycle_due,
-                     "resident memory " + std::to_string(*rss >> 20) + " MiB is over " +
+                     std::string(msg::recycle_memory) + std::to_string(*rss >> 20) + " MiB is over " +
                          std::to_string(*gen->spec.serve->maxrss) + " MiB");
         }
     }

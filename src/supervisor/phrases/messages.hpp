@@ -95,6 +95,8 @@ inline constexpr std::string_view recycle = "RECYCLE: ";
 inline constexpr std::string_view recycle_requested = "asked by angelctl restart";
 inline constexpr std::string_view recycle_stopping = "asked with STOPPING=1";
 inline constexpr std::string_view recycle_older = "older than ";  // + "N seconds"
+inline constexpr std::string_view recycle_memory = "resident memory ";  // + "N MiB is over M MiB"
+inline constexpr std::string_view after_it_started = " after it started";  // NOT READY: not ready N seconds ...
 inline constexpr std::string_view restart_requested = "RESTART asked by angelctl";
 inline constexpr std::string_view status = "STATUS: ";
 // A notify datagram from another process (notifyaccess); the first per instance only.
@@ -110,6 +112,18 @@ inline constexpr std::string_view cannot_listen = "Cannot listen: ";
 
 // {- program: ID -}: a table was asked for a transition it does not have (a bug).
 inline constexpr std::string_view internal_error = "internal error: ";  // + "TABLE: event EVENT in state STATE"
+
+// The control socket's replies (angelctl prints them). ID + ...
+inline constexpr std::string_view reply_shutting_down = "angel is shutting down";
+inline constexpr std::string_view reply_no_program = "no program ";  // + NAME
+inline constexpr std::string_view reply_no_serving = " has no serving instance to replace (it is starting or waiting)";
+inline constexpr std::string_view reply_being_replaced = " is already being replaced";
+inline constexpr std::string_view reply_restarting = " is already restarting";
+inline constexpr std::string_view reply_busy = " is starting or stopping; try again";
+inline constexpr std::string_view reply_left = " left the config";
+inline constexpr std::string_view reply_replaced = " replaced (pid ";    // + "N)"
+inline constexpr std::string_view reply_restarted = " restarted (pid ";  // + "N)"
+inline constexpr std::string_view reply_new_failed = ": the new instance failed (";  // + "ERROR)"
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";

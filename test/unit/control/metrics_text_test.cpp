@@ -19,7 +19,7 @@ MetricsSnapshot one_of_each() {
     s.last_reload_success_seconds = 950;
     InstanceStatus web;
     web.id = "web-1";
-    web.state = "running";
+    web.state = RunState::running;
     web.pid = 42;
     web.uptime_seconds = 30;
     web.restarts = 3;
@@ -28,7 +28,7 @@ MetricsSnapshot one_of_each() {
     s.programs.push_back(ProgramMetrics{web, "web", 4096});
     InstanceStatus cron;
     cron.id = "cron";
-    cron.state = "waiting";
+    cron.state = RunState::waiting;
     cron.last_exit = "exit 2";
     s.programs.push_back(ProgramMetrics{cron, "cron", std::nullopt});
     s.blocks.push_back(BlockMetrics{"web", 4, 1, true});

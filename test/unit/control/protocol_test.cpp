@@ -50,13 +50,13 @@ BOOST_AUTO_TEST_CASE(malformed_requests_are_errors) {
 BOOST_AUTO_TEST_CASE(a_status_reply_round_trips) {
     InstanceStatus s;
     s.id = "web-1";
-    s.state = "running";
+    s.state = RunState::running;
     s.pid = 42;
     s.uptime_seconds = 3725;
     s.restarts = 2;
     s.last_exit = "signal 15 (TERM)";
     s.ready = true;
-    s.children = {{"serving", 42, 3725, true}, {"new", 50, 1, false}};
+    s.children = {{ChildRole::serving, 42, 3725, true}, {ChildRole::fresh, 50, 1, false}};
     auto parsed = parse_reply(render_reply(Reply{true, {}, {s}}));
     BOOST_REQUIRE(std::holds_alternative<Reply>(parsed));
     const Reply& r = std::get<Reply>(parsed);

@@ -5,6 +5,10 @@
 
 #include "fake_world.hpp"
 
+namespace angel {
+inline std::ostream& operator<<(std::ostream& os, RunState s) { return os << name_of(s); }
+}  // namespace angel
+
 namespace angel::test {
 namespace {
 
@@ -51,7 +55,7 @@ BOOST_AUTO_TEST_CASE(status_shows_state_uptime_restarts_exit_and_wait) {
     rig.engine.start();
     rig.world.advance_seconds(3);
     auto s = rig.engine.status({"p", "q"});
-    BOOST_TEST(s[0].state == "running");
+    BOOST_TEST(s[0].state == RunState::running);
     BOOST_TEST(s[0].uptime_seconds == 3);
     BOOST_TEST(s[0].restarts == 0u);
     BOOST_TEST(s[0].children.size() == 1u);
@@ -60,12 +64,12 @@ BOOST_AUTO_TEST_CASE(status_shows_state_uptime_restarts_exit_and_wait) {
     rig.world.deliver_exits();
     s = rig.engine.status({"p"});
     BOOST_TEST(s[0].last_exit == "exit 3");
-    BOOST_TEST(s[0].state == "waiting");
+    BOOST_TEST(s[0].state == RunState::waiting);
     BOOST_TEST(s[0].pid == 0);
     BOOST_TEST(s[0].wait_seconds.value_or(-1) == 4);
     rig.world.advance_seconds(4.5);
     s = rig.engine.status({"p"});
-    BOOST_TEST(s[0].state == "running");
+    BOOST_TEST(s[0].state == RunState::running);
     BOOST_TEST(s[0].restarts == 1u);
 }
 
@@ -112,7 +116,7 @@ BOOST_AUTO_TEST_CASE(restart_of_one_that_ignores_term_kills_after_termgrace) {
     BOOST_TEST(std::get<std::string>(rig.engine.restart("p")) == "p is already restarting");
     rig.world.advance_seconds(1);
     BOOST_TEST(!rig.engine.restart_outcome(token).has_value());
-    BOOST_TEST(rig.engine.status({"p"})[0].state == "stopping");
+    BOOST_TEST(rig.engine.status({"p"})[0].state == RunState::stopping);
     rig.world.advance_seconds(1.5);
     auto outcome = rig.engine.restart_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
@@ -160,7 +164,7 @@ BOOST_AUTO_TEST_CASE(restart_of_a_served_one_is_start_first) {
     BOOST_TEST(rig.world.live.size() == 2u);  // the new one alongside, the old one serving
     BOOST_TEST(!rig.engine.restart_outcome(token).has_value());
     auto s = rig.engine.status({"web-1"});
-    BOOST_TEST(s[0].state == "running");
+    BOOST_TEST(s[0].state == RunState::running);
     BOOST_TEST(s[0].pid == old);
     BOOST_TEST(s[0].children.size() == 2u);
     const pid_t fresh = rig.world.live.rbegin()->first;
