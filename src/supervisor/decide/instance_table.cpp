@@ -101,6 +101,10 @@ Transition failing_child_reaped(State, const Facts&) { return to(State::failing)
 
 Transition hard_killed(State, const Facts&) { return to(State::killed); }
 
+/// Two kill sequences of one child can overlap (a sync's kill and angelctl restart's,
+/// found by the model fuzzer): the second KILL finds it dying already.
+constexpr Cell killed_again = unchanged;
+
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
@@ -114,7 +118,7 @@ constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
     /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible},
     /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible},
     /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, impossible,  impossible},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible},
     /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
     /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
 };

@@ -180,6 +180,12 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                     refused = id + std::string(msg::reply_restarting);
                     return;
                 }
+                // The sync in progress is killing it (a HUP changed or removed it): its own
+                // kill sequence runs; a second one beside it would only race it.
+                if (const StopRun* stop = sync_stop(); stop != nullptr && stop->target().pid == inst->pid) {
+                    refused = id + std::string(msg::reply_busy);
+                    return;
+                }
                 break;
             case InstanceState::absent:
             case InstanceState::starting:

@@ -77,7 +77,7 @@ const std::array<std::array<const char*, 10>, 6> kExpected = {{
     // killed
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
-     "impossible", "impossible"},
+     "killed:", "impossible"},
     // failing
     {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
      "failing:", "absent: report_error:boom end"},

@@ -105,6 +105,22 @@ BOOST_AUTO_TEST_CASE(restart_terms_and_starts_without_the_delay) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+// Found by the model fuzzer: a restart asked while a HUP's sync is killing the same
+// child ran a second kill sequence beside the sync's (two KILLs, an impossible event).
+BOOST_AUTO_TEST_CASE(restart_while_the_sync_kills_it_is_refused) {
+    ProgramSpec p = program("p");
+    p.termgrace = 2;
+    Rig rig(specs({p}));
+    rig.world.ignore_term_for.insert("sleep");
+    rig.engine.start();
+    ProgramSpec changed = p;
+    changed.exec = "sleep 2";
+    rig.reload(specs({changed}));  // the sync TERMs p and waits its grace
+    BOOST_TEST(std::get<std::string>(rig.engine.restart("p")) == "p is starting or stopping; try again");
+    rig.world.advance_seconds(3);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(restart_of_one_that_ignores_term_kills_after_termgrace) {
     ProgramSpec p = program("p");
     p.termgrace = 2;
