@@ -31,7 +31,9 @@ struct InstanceStatus {
     std::optional<bool> ready;   ///< served programs: the serving child is ready
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
     std::vector<ChildStatus> children;
-    bool running() const { return state == "running"; }
+    /// Whether it is as it should be (angelctl status exits 0): running, or a one-shot
+    /// that ended well and that `restart` keeps ended (`done`).
+    bool running() const { return state == "running" || state == "done"; }
 };
 
 }  // namespace angel

@@ -10,6 +10,7 @@
 
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
+#include "supervisor/spec/policy_keys.hpp"
 #include "supervisor/spec/serve_spec.hpp"
 
 namespace angel {
@@ -100,6 +101,10 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                     s.state = "waiting";
                     s.wait_seconds = inst->wait.value_or(delay_seconds(inst->spec));
                     break;
+                case InstanceState::done:
+                case InstanceState::failed:
+                    s.state = std::string(name_of(inst->state));  // `restart` keeps it ended
+                    break;
             }
             // Left the config, its kill in progress: stopping, whatever its table state.
             if (!desired_.contains(id) && inst->pid > 0) s.state = "stopping";
@@ -187,11 +192,17 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
             case InstanceState::failing:
                 refused = id + " is starting or stopping; try again";
                 return;
+            case InstanceState::done:
+            case InstanceState::failed:
+                refused = id + " is " + std::string(name_of(inst->state)) + " (restart = \"" +
+                          std::string(name_of(inst->spec.restart)) + "\"); a HUP that changes its block runs it again";
+                return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
         fx_.log(Level::v2, program_context(id), msg::restart_requested);
         inst->restart_now = true;
-        const StopTarget target{inst->pid, 0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup};
+        const StopTarget target{inst->pid,          0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup,
+                                inst->spec.stopsignal};
         inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {
             if (Instance* self = find(id)) self->restart_stop.reset();
         });
