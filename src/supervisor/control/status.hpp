@@ -20,13 +20,15 @@ enum class RunState : std::uint8_t {
     running,   ///< a live child (served: a ready one)
     waiting,   ///< its child ended; the restart delay runs
     stopping,  ///< its kill is under way (it left the config, or a restart)
-    failed,    ///< its last start failed; the next sync tries again
+    failed,    ///< its last start failed (the next sync tries again), or a one-shot ended badly
+    done,      ///< a one-shot that ended well and that `restart` keeps ended
 };
 
 /// A child's part in its instance: the only one, or a served generation's.
 enum class ChildRole : std::uint8_t { main, serving, fresh, retiring };
 
-inline constexpr std::array<std::string_view, 5> kRunStateNames{"starting", "running", "waiting", "stopping", "failed"};
+inline constexpr std::array<std::string_view, 6> kRunStateNames{"starting", "running", "waiting", "stopping", "failed",
+                                                                   "done"};
 inline constexpr std::array<std::string_view, 4> kChildRoleNames{"main", "serving", "new", "retiring"};
 
 inline std::string_view name_of(RunState s) { return kRunStateNames[static_cast<std::size_t>(s)]; }
@@ -54,7 +56,9 @@ struct InstanceStatus {
     std::optional<bool> ready;   ///< served programs: the serving child is ready
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
     std::vector<ChildStatus> children;
-    bool running() const { return state == RunState::running; }
+    /// Whether it is as it should be (angelctl status exits 0): running, or a one-shot
+    /// that ended well and that `restart` keeps ended (`done`).
+    bool running() const { return state == RunState::running || state == RunState::done; }
 };
 
 }  // namespace angel

@@ -75,8 +75,24 @@ Transition pidfile_failed(State, const Facts& f) {
     return t;
 }
 
+/// `restart` (opt-in): the line and the state of an exit that is not restarted, or
+/// false when it is restarted (always; on-failure after a failure; angelctl restart).
+bool not_restarted(Transition& t, const Facts& f) {
+    if (f.restart_asked || f.started_with == nullptr) return false;
+    const ProgramSpec& spec = *f.started_with;
+    if (spec.restart == RestartPolicy::always) return false;
+    const bool ok = exit_ok(spec, f.exit_status);
+    if (spec.restart == RestartPolicy::on_failure && !ok) return false;
+    const std::string_view line = !ok                                          ? msg::failed_never
+                                  : spec.restart == RestartPolicy::on_failure ? msg::done_on_failure
+                                                                               : msg::done_never;
+    t.actions.push(InstanceAction{Kind::log, Level::v2, line, f.exit_text, 0});
+    t.next = ok ? State::done : State::failed;
+    return true;
+}
+
 /// ENDED, the pidfile goes, then QUIT or WAITING for the delay of the started-with
-/// spec (not of a newer config: spec 6).
+/// spec (not of a newer config: spec 6), or DONE/FAILED when `restart` says so.
 Transition exited(State, const Facts& f) {
     Transition t;
     log(t, msg::ended);
@@ -87,6 +103,7 @@ Transition exited(State, const Facts& f) {
         t.next = State::absent;
         return t;
     }
+    if (not_restarted(t, f)) return t;
     log(t, msg::waiting);
     const std::int64_t delay = f.wait ? *f.wait
                                : f.started_with != nullptr ? delay_seconds(*f.started_with)
@@ -105,6 +122,17 @@ Transition hard_killed(State, const Facts&) { return to(State::killed); }
 /// found by the model fuzzer): the second KILL finds it dying already.
 constexpr Cell killed_again = unchanged;
 
+/// An ended one-shot whose spec a HUP changed runs again, as a fresh START.
+Transition rerun(State, const Facts& f) { return begin_start(Transition{}, f); }
+
+/// An ended one-shot that left the config (or shutdown) leaves the running set.
+Transition forget(State, const Facts&) {
+    Transition t = to(State::absent);
+    log(t, msg::quit);
+    act(t, Kind::end);
+    return t;
+}
+
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
@@ -121,6 +149,8 @@ constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
     /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible},
     /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
     /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
 };
 // clang-format on
 
@@ -138,6 +168,8 @@ std::string_view name_of(InstanceState state) {
         case State::killed: return "killed";
         case State::failing: return "failing";
         case State::waiting: return "waiting";
+        case State::done: return "done";
+        case State::failed: return "failed";
     }
     return "?";
 }

@@ -7,6 +7,8 @@
 //                        |                     +--hard_killed--> killed --exited--> (as running)
 //                        +--spawn_failed--> absent (next sync starts it again: D5)
 //                        +--pidfile_failed--> failing --stop_done--> absent
+//   running --exited--> done / failed when `restart` says no restart; a sync's
+//   spec_changed runs it again (START), removed ends it (QUIT).
 #pragma once
 
 #include <array>
@@ -28,8 +30,10 @@ enum class InstanceState : std::uint8_t {
     killed,    ///< its child got SIGKILL after a grace period and is dying: not killed again
     failing,   ///< the pidfile could not be written: its child is being killed, then it ends
     waiting,   ///< its child ended; the delay timer will RESTART it
+    done,      ///< its child ended with an okexit status and `restart` keeps it ended
+    failed,    ///< its child failed (other status, or a signal) and restart = "never" keeps it ended
 };
-inline constexpr std::size_t kInstanceStates = 6;
+inline constexpr std::size_t kInstanceStates = 8;
 
 enum class InstanceEvent : std::uint8_t {
     start,           ///< a sync decided to start it
@@ -56,10 +60,13 @@ struct InstanceFacts {
     std::string_view text;                      ///< spawn_failed, pidfile_failed: the error text;
                                                 ///< stop_done: the text remembered at pidfile_failed
     std::optional<std::int64_t> wait;           ///< exited: the back-off's wait (maxdelay), else `delay`
+    std::optional<int> exit_status;             ///< exited: its exit status; nullopt = killed by a signal
+    std::string_view exit_text;                 ///< exited: how it ended ("exit 3", "signal 9 (KILL)")
+    bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
 };
 
 enum class InstanceActionKind : std::uint8_t {
-    log,             ///< log `message` at `level` in the program's context
+    log,             ///< log `message` (then `text`, if any) at `level` in the program's context
     adopt_spec,      ///< take the desired spec as the started-with spec (read once per START)
     spawn,           ///< spawn the started-with spec; the outcome comes back as an event
     report_error,    ///< write `text` to stderr as `<PROG>: text`
@@ -74,7 +81,7 @@ struct InstanceAction {
     InstanceActionKind kind = InstanceActionKind::log;
     Level level = Level::v2;
     std::string_view message;  ///< log
-    std::string_view text;     ///< report_error, remember_error (borrowed from the facts)
+    std::string_view text;     ///< report_error, remember_error, log's tail (borrowed from the facts)
     std::int64_t seconds = 0;  ///< arm_delay
 };
 

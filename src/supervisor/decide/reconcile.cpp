@@ -17,6 +17,7 @@ StopTarget stop_target(const RunningEntry& entry) {
         target.termgrace = entry.started_with->termgrace;
         target.pidfile = entry.started_with->pidfile;
         target.group = entry.started_with->killgroup;
+        target.signal = entry.started_with->stopsignal;
     }
     return target;
 }
@@ -28,7 +29,8 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
     auto add = [&plan](DecisionKind kind, const std::string& id, const ProgramSpec* spec, StopTarget target) {
         plan.decisions.push_back(Decision{kind, id, spec, std::move(target)});
         if (kind == DecisionKind::stop || kind == DecisionKind::replace) ++plan.kills;
-        if (kind == DecisionKind::start) ++plan.starts;
+        if (kind == DecisionKind::start || kind == DecisionKind::rerun) ++plan.starts;
+        if (kind == DecisionKind::forget) ++plan.forgets;
     };
     auto want = desired.begin();
     auto have = running.begin();
@@ -40,6 +42,8 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
             const RunningEntry& entry = have->second;  // removed: only a live child is killed
             if (entry.has_live_child) {
                 add(DecisionKind::stop, have->first, entry.started_with, stop_target(entry));
+            } else if (entry.ended) {
+                add(DecisionKind::forget, have->first, entry.started_with, {});
             } else {
                 add(DecisionKind::keep, have->first, entry.started_with, {});
             }
@@ -48,14 +52,18 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
             const RunningEntry& entry = have->second;
             if (entry.served != is_served(want->second)) {
                 // The kind changes: as a removal now, a start once the entry is gone.
-                add(entry.has_live_child ? DecisionKind::stop : DecisionKind::keep, have->first, entry.started_with,
-                    entry.has_live_child ? stop_target(entry) : StopTarget{});
+                const DecisionKind kind = entry.has_live_child ? DecisionKind::stop
+                                          : entry.ended        ? DecisionKind::forget
+                                                               : DecisionKind::keep;
+                add(kind, have->first, entry.started_with, entry.has_live_child ? stop_target(entry) : StopTarget{});
             } else if (entry.served) {
                 // A rollout starts new instances before the old ones go: nothing to kill here.
                 add(changed(entry, want->second) ? DecisionKind::roll : DecisionKind::keep, have->first,
                     &want->second, {});
             } else if (entry.has_live_child && changed(entry, want->second)) {
                 add(DecisionKind::replace, have->first, &want->second, stop_target(entry));
+            } else if (entry.ended && changed(entry, want->second)) {
+                add(DecisionKind::rerun, have->first, &want->second, {});
             } else {
                 add(DecisionKind::keep, have->first, &want->second, {});
             }

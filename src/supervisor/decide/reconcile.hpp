@@ -22,6 +22,7 @@ struct RunningEntry {
     pid_t pid = 0;                              ///< the live child, 0 if none
     pid_t logger_pid = 0;                       ///< its live logger, 0 if none
     bool served = false;                        ///< a served slot, not an original instance
+    bool ended = false;                         ///< done/failed: `restart` keeps it ended, no child
 };
 
 /// The running set, by id (sorted, like the desired set).
@@ -36,6 +37,7 @@ struct StopTarget {
     std::optional<std::int64_t> termgrace;   ///< of the started-with spec
     std::optional<std::string> pidfile;      ///< of the started-with spec, removed after the kills
     bool group = false;                      ///< killgroup: the program's signals go to its group
+    int signal = kDefaultStopSignal;         ///< stopsignal: what asks the program to stop (then KILL)
 };
 
 enum class DecisionKind {
@@ -44,6 +46,8 @@ enum class DecisionKind {
     replace,  ///< running with a live child, desired with another spec: kill it; its
               ///< own WAITING -> RESTART brings the new spec (kill-then-restart)
     roll,     ///< a served slot whose desired spec changed: a start-first rollout (no kill)
+    rerun,    ///< an ended one-shot (done/failed) whose desired spec changed: run it again
+    forget,   ///< an ended one-shot no longer desired (or changing kind): it leaves the running set
     keep,     ///< anything else: left alone
 };
 
@@ -61,7 +65,8 @@ struct Decision {
 struct SyncPlan {
     std::vector<Decision> decisions;
     std::size_t kills = 0;   ///< stop + replace: the N of `Must kill=N`
-    std::size_t starts = 0;  ///< the M of `must start=M`
+    std::size_t starts = 0;  ///< the M of `must start=M` (reruns included)
+    std::size_t forgets = 0; ///< ended entries that leave without a kill (not in the log line)
 
     bool empty() const { return kills == 0 && starts == 0; }
 };

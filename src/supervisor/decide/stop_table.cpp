@@ -12,8 +12,13 @@ using Kind = StopActionKind;
 using Transition = StopTransition;
 using Cell = Transition (*)(State, const StopFacts&);
 
-void log(Transition& t, std::string line) { t.actions.push(StopAction{Kind::log, std::move(line), 0}); }
-void act(Transition& t, Kind kind) { t.actions.push(StopAction{kind, {}, 0}); }
+void log(Transition& t, std::string line) { t.actions.push(StopAction{Kind::log, std::move(line), 0, 0}); }
+void act(Transition& t, Kind kind) { t.actions.push(StopAction{kind, {}, 0, 0}); }
+
+/// The program's stop signal: the only action that carries one.
+void term_program(Transition& t, const StopFacts& f) {
+    t.actions.push(StopAction{Kind::term_program, {}, 0, f.signal});
+}
 
 std::string line(std::string_view a, std::string_view id, std::string_view b = {}) {
     std::string out(a);
@@ -25,10 +30,14 @@ std::string line(std::string_view a, std::string_view id, std::string_view b = {
 /// TERM, then the wait: the first half of a termgrace kill.
 void term_and_wait(Transition& t, const StopFacts& f, Kind term) {
     log(t, line(msg::attempting_soft_kill, f.id, msg::before_hard_killing));
-    act(t, term);
+    if (term == Kind::term_program) {
+        term_program(t, f);
+    } else {
+        act(t, term);
+    }
     const std::int64_t grace = *f.termgrace;
     log(t, line(msg::waiting_prefix, std::to_string(grace), line(msg::seconds_for, f.id, msg::to_die)));
-    t.actions.push(StopAction{Kind::arm_grace, {}, grace});
+    t.actions.push(StopAction{Kind::arm_grace, {}, grace, 0});
 }
 
 constexpr Cell impossible = table::impossible<Transition, State, StopFacts>;
@@ -37,7 +46,7 @@ Transition begin(State, const StopFacts& f) {
     Transition t;
     if (!f.termgrace) {
         log(t, line(msg::soft_killing, f.id));
-        act(t, Kind::term_program);
+        term_program(t, f);
         if (f.has_logger) {
             log(t, line(msg::soft_killing, f.id));
             act(t, Kind::term_logger);

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "supervisor/decide/actions.hpp"
+#include "supervisor/spec/program_spec.hpp"
 
 namespace angel {
 
@@ -35,11 +36,12 @@ struct StopFacts {
     std::string_view id;
     bool has_logger = false;
     std::optional<std::int64_t> termgrace;  ///< nullopt: soft kill, no wait
+    int signal = kDefaultStopSignal;        ///< stopsignal: the program's first signal (its logger gets TERM)
 };
 
 enum class StopActionKind : std::uint8_t {
     log,             ///< log `line` in {process-killer}
-    term_program,    ///< SIGTERM to the program, if it is still a live child
+    term_program,    ///< `signal` (stopsignal, TERM by default) to the program, if it is still a live child
     term_logger,     ///< SIGTERM to the logger, if it is still a live child
     kill_program,    ///< SIGKILL to the program, if it is still a live child
     kill_logger,     ///< SIGKILL to the logger, if it is still a live child
@@ -51,6 +53,7 @@ struct StopAction {
     StopActionKind kind = StopActionKind::log;
     std::string line;          ///< log
     std::int64_t seconds = 0;  ///< arm_grace
+    int signal = 0;            ///< term_program: the stop signal
 };
 
 struct StopTransition {

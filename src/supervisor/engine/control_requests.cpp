@@ -10,6 +10,7 @@
 
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
+#include "supervisor/spec/policy_keys.hpp"
 #include "supervisor/spec/serve_spec.hpp"
 
 namespace angel {
@@ -99,6 +100,12 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                 case InstanceState::waiting:
                     s.state = RunState::waiting;
                     s.wait_seconds = inst->wait.value_or(delay_seconds(inst->spec));
+                    break;
+                case InstanceState::done:  // `restart` keeps it ended
+                    s.state = RunState::done;
+                    break;
+                case InstanceState::failed:
+                    s.state = RunState::failed;
                     break;
             }
             // Left the config, its kill in progress: stopping, whatever its table state.
@@ -193,11 +200,17 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
             case InstanceState::failing:
                 refused = id + std::string(msg::reply_busy);
                 return;
+            case InstanceState::done:
+            case InstanceState::failed:
+                refused = id + " is " + std::string(name_of(inst->state)) + " (restart = \"" +
+                          std::string(name_of(inst->spec.restart)) + "\"); a HUP that changes its block runs it again";
+                return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
         fx_.log(Level::v2, program_context(id), msg::restart_requested);
         inst->restart_now = true;
-        const StopTarget target{inst->pid, 0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup};
+        const StopTarget target{inst->pid,          0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup,
+                                inst->spec.stopsignal};
         inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {
             if (Instance* self = find(id)) self->restart_stop.reset();
         });

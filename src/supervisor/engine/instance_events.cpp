@@ -1,7 +1,10 @@
 // The instance table, carried out: facts in, actions out, one event at a time.
+#include <sys/wait.h>
+
 #include <variant>
 
 #include "supervisor/decide/backoff.hpp"
+#include "supervisor/engine/status.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
 
@@ -17,16 +20,23 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         auto wanted = desired_.find(self->id);
         const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
         std::optional<std::int64_t> wait;
+        bool restart_asked = false;
         if (current.event == InstanceEvent::exited) {
             // An exit angelctl restart asked for restarts at once; any other waits
             // maxdelay's back-off or `delay`.
+            restart_asked = self->restart_now;
             wait = self->restart_now ? std::optional<std::int64_t>(0) : self->wait;
             self->restart_now = false;
         }
-        const InstanceFacts facts{self->id, &self->spec, has_desired ? &wanted->second : nullptr,
+        const InstanceFacts facts{self->id,
+                                  &self->spec,
+                                  has_desired ? &wanted->second : nullptr,
                                   current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
                                                                             : std::string_view(current.text),
-                                  wait};
+                                  wait,
+                                  self->exit_status,
+                                  self->exit_text,
+                                  restart_asked};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
@@ -38,7 +48,11 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
             switch (a.kind) {
                 case InstanceActionKind::log:
                     if (ctx.empty()) ctx = program_context(self->id);
-                    fx_.log(a.level, ctx, a.message);
+                    if (a.text.empty()) {
+                        fx_.log(a.level, ctx, a.message);
+                    } else {
+                        fx_.log(a.level, ctx, std::string(a.message) + std::string(a.text));
+                    }
                     break;
                 case InstanceActionKind::adopt_spec:
                     // The table adopts only a desired spec. Mostly it is the same one
@@ -96,8 +110,8 @@ Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
 
 bool Supervisor::start_own_stop(Instance& inst) {
     // The pidfile was never written, so the kill does not remove it.
-    const StopTarget target{inst.pid, inst.logger_pid, inst.spec.logger.has_value(), inst.spec.termgrace, std::nullopt,
-                            inst.spec.killgroup};
+    const StopTarget target{inst.pid,           inst.logger_pid,     inst.spec.logger.has_value(), inst.spec.termgrace,
+                            std::nullopt,       inst.spec.killgroup, inst.spec.stopsignal};
     inst.own_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
         if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
     });
@@ -139,6 +153,11 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         // A past generation's child (its instance ended, failed or restarted since).
         if (inst == nullptr || inst->generation != child.generation || inst->pid != pid) return;
         inst->pid = 0;
+        // For `restart`: only an exit status counts as one; a signal (or an unknown
+        // status) is a failure.
+        inst->exit_status = wait_status >= 0 && WIFEXITED(wait_status) ? std::optional<int>(WEXITSTATUS(wait_status))
+                                                                       : std::nullopt;
+        inst->exit_text = describe_wait_status(wait_status);
         if (inst->restart_now) {
             // angelctl restart: not a quick failure for maxdelay (its wait stays), and
             // the exit restarts at once (dispatch reads restart_now).

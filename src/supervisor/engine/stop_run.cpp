@@ -19,7 +19,7 @@ bool StopRun::begin() {
 }
 
 void StopRun::on_event(StopEvent event) {
-    const StopFacts facts{id_, target_.has_logger, target_.termgrace};
+    const StopFacts facts{id_, target_.has_logger, target_.termgrace, target_.signal};
     const StopTransition t = step(state_, event, facts);
     if (!t.possible) {
         ++owner_.impossible_events_;
@@ -32,7 +32,7 @@ void StopRun::on_event(StopEvent event) {
                 owner_.fx_.log(Level::v2, msg::ctx_killer, a.line);
                 break;
             case StopActionKind::term_program:
-                owner_.stop_signal(id_, target_.pid, SIGTERM, target_.group);
+                owner_.stop_signal(id_, target_.pid, a.signal, target_.group);
                 break;
             case StopActionKind::term_logger:
                 owner_.stop_signal(id_, target_.logger_pid, SIGTERM);

@@ -115,6 +115,8 @@ void Supervisor::recover() {
                 break;
             case InstanceState::running:
             case InstanceState::killed:
+            case InstanceState::done:  // no child, no timer: nothing to redo
+            case InstanceState::failed:
                 break;
         }
         it = drop ? instances_.erase(it) : std::next(it);

@@ -10,8 +10,9 @@ void Supervisor::sync() {
     for (const auto& [id, inst] : instances_) {
         // Only a running instance can be killed; waiting, killed and failing ones are
         // left alone, and their presence keeps the sync from starting them twice.
-        view.emplace_hint(view.end(), id,
-                          RunningEntry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid});
+        RunningEntry entry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid};
+        entry.ended = inst->state == InstanceState::done || inst->state == InstanceState::failed;
+        view.emplace_hint(view.end(), id, entry);
     }
     for (const auto& [id, slot] : served_) {
         // A served slot is killed by a sync only when it leaves the config: its serving
@@ -28,6 +29,11 @@ void Supervisor::sync() {
                                       live ? serving->logger_pid : 0, !other_block});
     }
     SyncPlan plan = reconcile(desired_, view);
+    // Ended one-shots that left the config go now: no kill to wait for (opt-in `restart`).
+    for (const Decision& d : plan.decisions) {
+        if (d.kind != DecisionKind::forget) continue;
+        if (Instance* inst = find(d.id)) dispatch(*inst, InstanceEvent::removed);
+    }
     if (plan.empty()) {
         sync_served({});
         return finish_work();
@@ -50,6 +56,10 @@ void Supervisor::sync() {
             case DecisionKind::start:
                 run.starts.push_back(std::move(d.id));
                 break;
+            case DecisionKind::rerun:
+                run.reruns.push_back(std::move(d.id));
+                break;
+            case DecisionKind::forget:  // done above
             case DecisionKind::roll:  // every served block is decided again at the end of the sync
             case DecisionKind::keep:
                 break;
@@ -78,7 +88,14 @@ void Supervisor::end_sync() {
         if (d.target.pidfile) fx_.remove_file(*d.target.pidfile);
     }
     std::vector<std::string> starts = std::move(sync_->starts);
+    std::vector<std::string> reruns = std::move(sync_->reruns);
     sync_->active.reset();
+    for (const std::string& id : reruns) {
+        Instance* inst = find(id);
+        if (inst && (inst->state == InstanceState::done || inst->state == InstanceState::failed)) {
+            dispatch(*inst, InstanceEvent::spec_changed);
+        }
+    }
     for (const std::string& id : starts) {
         if (instances_.contains(id) || served_.contains(id)) continue;
         if (auto want = desired_.find(id); want != desired_.end() && is_served(want->second)) continue;

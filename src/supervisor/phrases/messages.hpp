@@ -77,6 +77,12 @@ inline constexpr std::string_view waiting = "WAITING";
 inline constexpr std::string_view restart = "RESTART";
 inline constexpr std::string_view pidfile_failed = "Failed to create pidfile";
 
+// Plain programs with the opt-in key `restart`: an exit that is not restarted,
+// instead of WAITING; + how it ended ("exit 0", "signal 9 (KILL)").
+inline constexpr std::string_view done_on_failure = "DONE, not restarted (restart = \"on-failure\"): ";
+inline constexpr std::string_view done_never = "DONE, not restarted (restart = \"never\"): ";
+inline constexpr std::string_view failed_never = "FAILED, not restarted (restart = \"never\"): ";
+
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}
 inline constexpr std::string_view start_replacing = "START (new instance, replacing pid ";

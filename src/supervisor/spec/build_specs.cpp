@@ -56,6 +56,10 @@ std::optional<SpecError> build_serves(ProgramDrafts& drafts) {
         auto serve = build_serve(id, draft.group.value_or(id), draft.serve_keys);
         if (auto* error = std::get_if<std::string>(&serve)) return SpecError{std::move(*error)};
         draft.spec.serve = std::move(std::get<ServeSpec>(serve));
+        // A served program is replaced, never left ended: the policy keys are for plain ones.
+        if (draft.operate_keys.contains("restart") || draft.operate_keys.contains("okexit")) {
+            return SpecError{id + ": 'restart' and 'okexit' are for programs without serve keys"};
+        }
     }
     return std::nullopt;
 }

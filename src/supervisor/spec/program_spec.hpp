@@ -19,6 +19,15 @@ using EnvEntry = std::pair<std::string, std::string>;
 /// Two specs compare equal exactly when the reference would leave the program running.
 /// Seconds before a restart when `delay` is absent.
 inline constexpr std::int64_t kDefaultDelay = 5;
+/// SIGTERM's number (15 on every Linux architecture): the original's stop signal.
+inline constexpr int kDefaultStopSignal = 15;
+
+/// `restart`: whether an instance that ended on its own is started again.
+enum class RestartPolicy : std::uint8_t {
+    always,      ///< the original's behaviour (the default)
+    on_failure,  ///< not after an exit status listed in `okexit`
+    never,       ///< never
+};
 
 struct ProgramSpec {
     std::string id;                          ///< final id (`web`, or `worker-2` with count)
@@ -36,12 +45,24 @@ struct ProgramSpec {
     std::optional<ServeSpec> serve;          ///< the opt-in serve keys; nullopt: none (the original)
     bool killgroup = false;                  ///< opt-in: own process group, signals to the group
     std::optional<std::int64_t> maxdelay;    ///< opt-in: crash-loop back-off up to this many seconds
+    int stopsignal = kDefaultStopSignal;     ///< opt-in: the signal that stops an instance (then KILL)
+    RestartPolicy restart = RestartPolicy::always;  ///< opt-in: restart after an exit of its own
+    std::vector<int> okexit{0};              ///< opt-in: exit statuses that are a success (on-failure)
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };
 
 /// Seconds a program waits before its restart: its `delay`, or 5 when absent.
 inline std::int64_t delay_seconds(const ProgramSpec& spec) { return spec.delay.value_or(kDefaultDelay); }
+
+/// Whether an exit with this status (nullopt: killed by a signal) is a success under `okexit`.
+inline bool exit_ok(const ProgramSpec& spec, std::optional<int> status) {
+    if (!status) return false;
+    for (int ok : spec.okexit) {
+        if (ok == *status) return true;
+    }
+    return false;
+}
 
 /// Whether a program is served (zero-downtime rollouts) rather than run as the original runs it.
 inline bool is_served(const ProgramSpec& spec) { return spec.serve.has_value(); }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "supervisor/spec/rounding.hpp"
+#include "supervisor/spec/policy_keys.hpp"
 
 namespace angel {
 namespace {
@@ -14,7 +15,7 @@ using configurator::Value;
 
 constexpr std::array<std::string_view, 8> kServeKeys = {"listen", "socketmode", "ready",  "readytimeout",
                                                         "surge",  "maxage",     "maxrss", "notifyaccess"};
-constexpr std::array<std::string_view, 2> kOperateKeys = {"killgroup", "maxdelay"};
+constexpr std::array<std::string_view, 5> kOperateKeys = {"killgroup", "maxdelay", "stopsignal", "restart", "okexit"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
     std::string text = id;
@@ -120,6 +121,24 @@ std::optional<std::string> apply_operate_keys(const std::string& id, const Serve
         auto n = whole_number(id, "maxdelay", it->second, 1);
         if (auto* e = std::get_if<std::string>(&n)) return std::move(*e);
         spec.maxdelay = std::get<std::int64_t>(n);
+    }
+    if (auto it = keys.find("stopsignal"); it != keys.end()) {
+        const auto sig = it->second.is_string() ? stop_signal_number(it->second.as_string()) : std::nullopt;
+        if (!sig) {
+            return error_of(id, "stopsignal",
+                            "must be \"TERM\", \"QUIT\", \"INT\", \"HUP\", \"USR1\", \"USR2\" or \"WINCH\"");
+        }
+        spec.stopsignal = *sig;
+    }
+    if (auto it = keys.find("restart"); it != keys.end()) {
+        const auto policy = it->second.is_string() ? restart_policy_of(it->second.as_string()) : std::nullopt;
+        if (!policy) return error_of(id, "restart", "must be \"always\", \"on-failure\" or \"never\"");
+        spec.restart = *policy;
+    }
+    if (auto it = keys.find("okexit"); it != keys.end()) {
+        auto statuses = okexit_of(it->second);
+        if (!statuses) return error_of(id, "okexit", "must be an exit status (0 to 255) or a non-empty list of them");
+        spec.okexit = std::move(*statuses);
     }
     return std::nullopt;
 }

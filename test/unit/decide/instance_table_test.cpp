@@ -30,7 +30,7 @@ std::string render(const InstanceTransition& t) {
         out += ' ';
         switch (a.kind) {
             case InstanceActionKind::log:
-                out += (a.level == Level::v1 ? "log1:" : "log:") + std::string(a.message);
+                out += (a.level == Level::v1 ? "log1:" : "log:") + std::string(a.message) + std::string(a.text);
                 break;
             case InstanceActionKind::adopt_spec: out += "adopt_spec"; break;
             case InstanceActionKind::spawn: out += "spawn"; break;
@@ -54,15 +54,16 @@ struct World {
         spec.delay = 3;
         spec.pidfile = "w.pid";
     }
-    InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom", std::nullopt}; }
+    InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom", std::nullopt, std::nullopt, {}, false}; }
 };
 
-constexpr std::array kStates = {S::absent, S::starting, S::running, S::killed, S::failing, S::waiting};
+constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed,
+                                S::failing, S::waiting,  S::done,    S::failed};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
                                 E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done};
 
 /// The expected table, with the id desired: [state][event].
-const std::array<std::array<const char*, 10>, 6> kExpected = {{
+const std::array<std::array<const char*, 10>, 8> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
      "impossible", "impossible", "impossible", "impossible"},
@@ -84,6 +85,12 @@ const std::array<std::array<const char*, 10>, 6> kExpected = {{
     // waiting
     {"impossible", "impossible", "impossible", "impossible", "impossible",
      "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible"},
+    // done
+    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+    // failed
+    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
 }};
 
 
@@ -128,7 +135,7 @@ BOOST_AUTO_TEST_CASE(exit_without_pidfile_or_delay_waits_the_default_5_seconds) 
     ProgramSpec spec;
     spec.id = "w";
     spec.exec = "true";
-    const InstanceFacts facts{"w", &spec, &spec, {}, std::nullopt};
+    const InstanceFacts facts{"w", &spec, &spec, {}, std::nullopt, std::nullopt, {}, false};
     BOOST_TEST(render(step(S::running, E::exited, facts)) == "waiting: log:ENDED log:WAITING arm_delay:5");
 }
 
@@ -136,7 +143,7 @@ BOOST_AUTO_TEST_CASE(the_delay_is_the_started_with_one_not_the_desired_one) {
     World w;
     ProgramSpec newer = w.spec;
     newer.delay = 60;
-    const InstanceFacts facts{"w", &w.spec, &newer, {}, std::nullopt};
+    const InstanceFacts facts{"w", &w.spec, &newer, {}, std::nullopt, std::nullopt, {}, false};
     BOOST_TEST(render(step(S::running, E::exited, facts)) ==
                "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
 }
@@ -146,6 +153,69 @@ BOOST_AUTO_TEST_CASE(delay_zero_restarts_at_once) {
     w.spec.delay = 0;
     BOOST_TEST(render(step(S::running, E::exited, w.facts())) ==
                "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:0");
+}
+
+// `restart` and `okexit` (opt-in): the exit of a running (or killed) instance.
+
+InstanceFacts exit_facts(const ProgramSpec& spec, std::optional<int> status, std::string_view text,
+                         bool asked = false) {
+    return InstanceFacts{"w", &spec, &spec, {}, std::nullopt, status, text, asked};
+}
+
+BOOST_AUTO_TEST_CASE(restart_never_ends_done_after_an_ok_exit_and_failed_after_others) {
+    World w;
+    w.spec.restart = RestartPolicy::never;
+    for (S s : {S::running, S::killed}) {
+        BOOST_TEST(render(step(s, E::exited, exit_facts(w.spec, 0, "exit 0"))) ==
+                   "done: log:ENDED remove_pidfile log:DONE, not restarted (restart = \"never\"): exit 0");
+        BOOST_TEST(render(step(s, E::exited, exit_facts(w.spec, 3, "exit 3"))) ==
+                   "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): exit 3");
+        BOOST_TEST(render(step(s, E::exited, exit_facts(w.spec, std::nullopt, "signal 9 (KILL)"))) ==
+                   "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): signal 9 (KILL)");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(restart_on_failure_restarts_only_a_failure) {
+    World w;
+    w.spec.restart = RestartPolicy::on_failure;
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 0, "exit 0"))) ==
+               "done: log:ENDED remove_pidfile log:DONE, not restarted (restart = \"on-failure\"): exit 0");
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 3, "exit 3"))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, std::nullopt, "signal 15 (TERM)"))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+}
+
+BOOST_AUTO_TEST_CASE(okexit_lists_the_ok_statuses) {
+    World w;
+    w.spec.restart = RestartPolicy::on_failure;
+    w.spec.okexit = {3, 4};
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 3, "exit 3"))) ==
+               "done: log:ENDED remove_pidfile log:DONE, not restarted (restart = \"on-failure\"): exit 3");
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 0, "exit 0"))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    w.spec.restart = RestartPolicy::never;
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 0, "exit 0"))) ==
+               "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): exit 0");
+}
+
+BOOST_AUTO_TEST_CASE(restart_always_and_angelctl_restart_and_removal_are_unchanged) {
+    World w;
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 0, "exit 0"))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    w.spec.restart = RestartPolicy::never;
+    BOOST_TEST(render(step(S::running, E::exited, exit_facts(w.spec, 0, "exit 0", true))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    const InstanceFacts gone{"w", &w.spec, nullptr, {}, std::nullopt, 0, "exit 0", false};
+    BOOST_TEST(render(step(S::running, E::exited, gone)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+}
+
+BOOST_AUTO_TEST_CASE(a_rerun_of_an_id_no_longer_desired_quits) {
+    const World w;
+    for (S s : {S::done, S::failed}) {
+        BOOST_TEST(render(step(s, E::spec_changed, w.facts(false))) ==
+                   "absent: log:START log:QUIT (missing from config on restart) end");
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,6 @@
 // The stop table (spec 7.7), cell by cell, with and without termgrace and logger.
+#include <signal.h>
+
 #include <ostream>
 #include <string>
 
@@ -19,7 +21,9 @@ std::string render(const StopTransition& t) {
         out += ' ';
         switch (a.kind) {
             case StopActionKind::log: out += "[" + a.line + "]"; break;
-            case StopActionKind::term_program: out += "TERM>program"; break;
+            case StopActionKind::term_program:
+                out += a.signal == SIGTERM ? "TERM>program" : "SIG" + std::to_string(a.signal) + ">program";
+                break;
             case StopActionKind::term_logger: out += "TERM>logger"; break;
             case StopActionKind::kill_program: out += "KILL>program"; break;
             case StopActionKind::kill_logger: out += "KILL>logger"; break;
@@ -30,11 +34,13 @@ std::string render(const StopTransition& t) {
     return out;
 }
 
-const StopFacts kSoft{"web", false, std::nullopt};
-const StopFacts kSoftLogger{"web", true, std::nullopt};
-const StopFacts kGrace{"web", false, 3};
-const StopFacts kGraceLogger{"web", true, 3};
-const StopFacts kGraceZero{"web", false, 0};
+const StopFacts kSoft{"web", false, std::nullopt, SIGTERM};
+const StopFacts kSoftLogger{"web", true, std::nullopt, SIGTERM};
+const StopFacts kGrace{"web", false, 3, SIGTERM};
+const StopFacts kGraceLogger{"web", true, 3, SIGTERM};
+const StopFacts kGraceZero{"web", false, 0, SIGTERM};
+const StopFacts kSoftQuit{"web", true, std::nullopt, SIGQUIT};
+const StopFacts kGraceQuit{"web", true, 3, SIGQUIT};
 
 }  // namespace
 
@@ -47,6 +53,20 @@ BOOST_AUTO_TEST_CASE(idle_begin_soft) {
 BOOST_AUTO_TEST_CASE(idle_begin_soft_with_logger_kills_both_with_two_lines) {
     BOOST_TEST(render(step(S::idle, E::begin, kSoftLogger)) ==
                "idle: [Soft killing web] TERM>program [Soft killing web] TERM>logger done");
+}
+
+BOOST_AUTO_TEST_CASE(stopsignal_goes_to_the_program_only_soft) {  // the logger still gets TERM
+    BOOST_TEST(render(step(S::idle, E::begin, kSoftQuit)) ==
+               "idle: [Soft killing web] SIG" + std::to_string(SIGQUIT) + ">program [Soft killing web] TERM>logger done");
+}
+
+BOOST_AUTO_TEST_CASE(stopsignal_goes_to_the_program_only_with_termgrace) {
+    BOOST_TEST(render(step(S::idle, E::begin, kGraceQuit)) ==
+               "program_grace: [Attempting soft kill web before hard killing] SIG" + std::to_string(SIGQUIT) +
+                   ">program [Waiting 3 seconds for web to die] arm:3");
+    BOOST_TEST(render(step(S::program_grace, E::grace_elapsed, kGraceQuit)) ==
+               "logger_grace: [Hard killing web] KILL>program [Attempting soft kill web before hard killing] "
+               "TERM>logger [Waiting 3 seconds for web to die] arm:3");
 }
 
 BOOST_AUTO_TEST_CASE(idle_begin_with_termgrace_waits) {

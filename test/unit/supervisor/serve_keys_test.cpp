@@ -1,6 +1,9 @@
 // The opt-in serve keys: listen addresses, readiness, numbers, their errors, and
 // that a program without them has no ServeSpec (the original's behaviour).
+#include <signal.h>
+
 #include <string>
+#include <utility>
 
 #include <boost/test/unit_test.hpp>
 
@@ -193,6 +196,26 @@ BOOST_AUTO_TEST_CASE(operating_keys) {
     BOOST_TEST(!plain.maxdelay);
     BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.killgroup", str("yes")}}) == "w: 'killgroup' must be on or off");
     BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.maxdelay", num(0)}}) == "w: 'maxdelay' must be a number, 1 or more");
+}
+
+BOOST_AUTO_TEST_CASE(stopsignal_names) {
+    BOOST_TEST(specs_of({{"w.exec", str("x")}}).at("w").stopsignal == SIGTERM);  // the original's
+    const std::pair<const char*, int> names[] = {{"TERM", SIGTERM}, {"QUIT", SIGQUIT}, {"INT", SIGINT},
+                                                 {"HUP", SIGHUP},   {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
+                                                 {"WINCH", SIGWINCH}};
+    for (const auto& [name, sig] : names) {
+        const ProgramSpec spec = specs_of({{"w.exec", str("x")}, {"w.stopsignal", str(name)}}).at("w");
+        BOOST_TEST(spec.stopsignal == sig, name);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stopsignal_errors) {
+    const std::string error =
+        "w: 'stopsignal' must be \"TERM\", \"QUIT\", \"INT\", \"HUP\", \"USR1\", \"USR2\" or \"WINCH\"";
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.stopsignal", str("KILL")}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.stopsignal", str("SIGTERM")}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.stopsignal", str("term")}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.stopsignal", num(3)}}) == error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
