@@ -96,7 +96,7 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
 
 Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
     const ProgramSpec& spec = inst.spec;
-    Spawned spawned = spawn_child(inst.id, spec, nullptr);
+    Spawned spawned = spawn_child(inst.id, spec, next_generation_++, nullptr);
     if (spawned.logger_pid > 0) inst.logger_pid = spawned.logger_pid;
     if (spawned.error) return {InstanceEvent::spawn_failed, std::move(*spawned.error)};
     inst.pid = spawned.pid;

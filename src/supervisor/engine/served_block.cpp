@@ -45,6 +45,7 @@ Slot& ServedBlock::add_slot(const std::string& id) {
     slot->id = id;
     slot->block = this;
     sv_.served_[id] = slot.get();
+    if (const ProgramSpec* want = desired(*slot)) surge_ = effective_surge(*want->serve);
     count(*slot);
     return *slot;
 }
@@ -270,11 +271,12 @@ void ServedBlock::spawn(Slot& slot, const ProgramSpec& spec) {
         sv_.fx_.log(Level::v2, ctx, std::string(msg::start_replacing) + std::to_string(serving->pid) + ")");
     }
     const std::string id = slot.id;
-    // The generation's number is the spawn's: the readiness channel's callback names it.
-    serve.on_message = [sv = &sv_, id, number = sv_.next_generation_](ReadyMessage m) {
+    // Numbered before the spawn: the readiness channel's callback names it.
+    const std::uint64_t number = sv_.next_generation_++;
+    serve.on_message = [sv = &sv_, id, number](ReadyMessage m) {
         sv->route_slot(id, [&](ServedBlock& block, Slot& s) { block.on_ready_message(s, number, std::move(m)); });
     };
-    Supervisor::Spawned spawned = sv_.spawn_child(id, spec, &serve);
+    Supervisor::Spawned spawned = sv_.spawn_child(id, spec, number, &serve);
     if (spawned.error) {
         if (spawned.logger_pid > 0) {
             // Its logger runs: a generation that never ran holds it until it ends.

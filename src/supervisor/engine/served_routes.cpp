@@ -53,10 +53,9 @@ void Supervisor::sync_served(const std::vector<std::string>& starts) {
         if (!block) block = std::make_unique<ServedBlock>(*this, name);
         block->add_slot(id);
     }
-    for (auto& [name, block] : blocks_) {
-        block->on_load();  // new slots, and the surge of the desired spec
-        block->on_sync();  // maxrss checked, stale new instances stopped, the rollout's next steps
-    }
+    // Every block was counted against the config when it loaded (on_load), and a new
+    // slot when it was added: the sync only acts.
+    for (auto& [name, block] : blocks_) block->on_sync();  // maxrss, stale new instances stopped, next steps
     sweep_blocks();
     update_listeners();
 }

@@ -7,8 +7,10 @@
 
 namespace angel {
 
-Supervisor::Spawned Supervisor::spawn_child(const std::string& id, const ProgramSpec& spec, const ServeLaunch* serve) {
+Supervisor::Spawned Supervisor::spawn_child(const std::string& id, const ProgramSpec& spec, std::uint64_t generation,
+                                            const ServeLaunch* serve) {
     Spawned out;
+    out.generation = generation;
     std::vector<std::string> argv = split_command(spec.exec);
     if (argv.empty()) {
         out.error = std::string(msg::empty_command);
@@ -25,7 +27,6 @@ Supervisor::Spawned Supervisor::spawn_child(const std::string& id, const Program
             return out;
         }
     }
-    out.generation = next_generation_++;
     Launched launched = fx_.launch(Launch{&argv, spec.logger ? &logger_argv : nullptr, &spec, serve});
     if (auto* error = std::get_if<std::string>(&launched.logger)) {
         out.error = *error;

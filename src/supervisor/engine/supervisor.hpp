@@ -154,7 +154,9 @@ private:
         std::unique_ptr<Watch> channel;
         std::optional<std::string> error;  ///< the stderr text of a failed start
     };
-    Spawned spawn_child(const std::string& id, const ProgramSpec& spec, const ServeLaunch* serve);
+    /// `generation`: the number the pid index will name it by (taken by the caller).
+    Spawned spawn_child(const std::string& id, const ProgramSpec& spec, std::uint64_t generation,
+                        const ServeLaunch* serve);
     /// A table was asked for a cell it does not have: one log line, counted, not acted on.
     void internal_error(const std::string& id, std::string_view table, std::string_view event, std::string_view state);
 
