@@ -43,6 +43,20 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
     unblock_handled_signals();
     note_signal_dispositions();  // children put back exactly these
     for (Output output : {Output::log, Output::errors}) {
+        // Asio would make a descriptor it waits on non-blocking, and stdout's and
+        // stderr's file descriptions are shared (a `cat` logger, the shell): so Asio
+        // waits on an epoll instance of our own, readable while the output is writable.
+        // Made now, not when the output first fills (descriptors may have run out by
+        // then: exactly when stderr has most to say).
+        const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+        if (ep < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+        OutputWatch& watch = watch_of(output);
+        watch.epoll.assign(ep);
+        epoll_event writable{};
+        writable.events = EPOLLOUT;
+        // A regular file or /dev/null cannot be waited on, and never needs to be: a write
+        // to it does not wait for a reader, so no backlog forms.
+        watch.pollable = ::epoll_ctl(ep, EPOLL_CTL_ADD, output_fd(output), &writable) == 0;
         set_output_backlog_handler(output, [this, output] { watch_output(output); });
     }
 }
@@ -198,22 +212,7 @@ void Daemon::do_await_signal() {
 
 void Daemon::watch_output(Output output) {
     OutputWatch& watch = watch_of(output);
-    if (watch.waiting) return;
-    if (!watch.epoll.is_open()) {
-        // Asio would make a descriptor it waits on non-blocking, and stdout's and
-        // stderr's file descriptions are shared (a `cat` logger, the shell): so Asio
-        // waits on an epoll instance of our own, readable while the output is writable.
-        const int ep = ::epoll_create1(EPOLL_CLOEXEC);
-        epoll_event writable{};
-        writable.events = EPOLLOUT;
-        boost::system::error_code ec;
-        if (ep >= 0 && ::epoll_ctl(ep, EPOLL_CTL_ADD, output_fd(output), &writable) == 0) watch.epoll.assign(ep, ec);
-        if (!watch.epoll.is_open()) {
-            if (ep >= 0) ::close(ep);
-            flush_outputs_at_exit();  // cannot wait on it: write it out, bounded
-            return;
-        }
-    }
+    if (watch.waiting || !watch.pollable) return;
     watch.waiting = true;
     watch.epoll.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                            [this, output](const boost::system::error_code& ec) {

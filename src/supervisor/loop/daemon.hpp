@@ -43,6 +43,7 @@ private:
     struct OutputWatch {
         explicit OutputWatch(boost::asio::io_context& io) : epoll(io) {}
         boost::asio::posix::stream_descriptor epoll;
+        bool pollable = false;  ///< the output is in it (a pipe, socket or terminal)
         bool waiting = false;
     };
     void watch_output(Output output);  ///< records wait for a full output: write them when it drains
@@ -52,8 +53,8 @@ private:
     Options options_;
     boost::asio::signal_set control_signals_;  ///< HUP, TERM, INT
     boost::asio::posix::stream_descriptor child_signal_;  ///< CHLD, through a signalfd
-    OutputWatch stdout_watch_;  ///< opened when log records wait
-    OutputWatch stderr_watch_;  ///< opened when error lines wait
+    OutputWatch stdout_watch_;  ///< waited on when log records wait
+    OutputWatch stderr_watch_;  ///< waited on when error lines wait
     OwnPidfile own_pidfile_;  ///< the top-level `pidfile`, if any; removed at exit
     std::optional<ListenSocket> control_socket_;  ///< bound at start-up, before the user switch
     AsioEffects effects_;
