@@ -1,5 +1,9 @@
 #include "supervisor/control/describe_specs.hpp"
 
+#include <string.h>
+
+#include "supervisor/spec/policy_keys.hpp"
+
 #include <cstdio>
 
 #include "supervisor/spec/serve_spec.hpp"
@@ -55,6 +59,16 @@ std::string describe_specs(const ProgramSpecs& specs) {
         if (s.pidfile) line("pidfile", quoted(*s.pidfile));
         if (s.termgrace) line("termgrace", std::to_string(*s.termgrace));
         if (s.killgroup) line("killgroup", "on");
+        if (s.stopsignal != kDefaultStopSignal) {
+            const char* name = ::sigabbrev_np(s.stopsignal);
+            line("stopsignal", quoted(name != nullptr ? name : std::to_string(s.stopsignal)));
+        }
+        if (s.restart != RestartPolicy::always) {
+            line("restart", quoted(std::string(name_of(s.restart))));
+            std::string ok;
+            for (int status : s.okexit) ok += (ok.empty() ? "" : ", ") + std::to_string(status);
+            line("okexit", s.okexit.size() == 1 ? ok : "[" + ok + "]");
+        }
         for (const auto& [name, value] : s.env) line("env." + name, quoted(value));
         if (s.serve) {
             const ServeSpec& v = *s.serve;

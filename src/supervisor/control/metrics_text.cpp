@@ -102,6 +102,11 @@ std::string render_metrics(const MetricsSnapshot& s) {
     };
     each_program("angel_program_up", "gauge", "1 while a process of the program runs, else 0.",
                  [&](const ProgramMetrics& p) { program_sample(out, "angel_program_up", p, p.status.pid > 0 ? 1 : 0); });
+    each_program("angel_program_done", "gauge",
+                 "1 for a one-shot that ended well and that `restart` keeps ended, else 0.",
+                 [&](const ProgramMetrics& p) {
+                     program_sample(out, "angel_program_done", p, p.status.state == RunState::done ? 1 : 0);
+                 });
     each_program("angel_program_ready", "gauge", "Served programs: 1 if the serving process said it is ready.",
                  [&](const ProgramMetrics& p) {
                      if (p.status.ready) program_sample(out, "angel_program_ready", p, *p.status.ready ? 1 : 0);

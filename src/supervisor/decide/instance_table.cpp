@@ -79,6 +79,8 @@ Transition pidfile_failed(State, const Facts& f) {
 /// false when it is restarted (always; on-failure after a failure; angelctl restart).
 bool not_restarted(Transition& t, const Facts& f) {
     if (f.restart_asked || f.started_with == nullptr) return false;
+    // A HUP that changed it killed it: replaced as any program (kill, then restart).
+    if (f.desired != nullptr && *f.desired != *f.started_with) return false;
     const ProgramSpec& spec = *f.started_with;
     if (spec.restart == RestartPolicy::always) return false;
     const bool ok = exit_ok(spec, f.exit_status);

@@ -30,7 +30,12 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
         plan.decisions.push_back(Decision{kind, id, spec, std::move(target)});
         if (kind == DecisionKind::stop || kind == DecisionKind::replace) ++plan.kills;
         if (kind == DecisionKind::start || kind == DecisionKind::rerun) ++plan.starts;
-        if (kind == DecisionKind::forget) ++plan.forgets;
+    };
+    // An entry that goes (its id left, or changes kind): a live child is killed, an ended
+    // one-shot leaves at once, anything else (waiting, dying) is left to end on its own.
+    auto remove = [&add](const std::string& id, const RunningEntry& entry) {
+        if (entry.has_live_child) return add(DecisionKind::stop, id, entry.started_with, stop_target(entry));
+        add(entry.ended ? DecisionKind::forget : DecisionKind::keep, id, entry.started_with, {});
     };
     auto want = desired.begin();
     auto have = running.begin();
@@ -39,23 +44,12 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
             add(DecisionKind::start, want->first, &want->second, {});  // desired, not running
             ++want;
         } else if (want == desired.end() || have->first < want->first) {
-            const RunningEntry& entry = have->second;  // removed: only a live child is killed
-            if (entry.has_live_child) {
-                add(DecisionKind::stop, have->first, entry.started_with, stop_target(entry));
-            } else if (entry.ended) {
-                add(DecisionKind::forget, have->first, entry.started_with, {});
-            } else {
-                add(DecisionKind::keep, have->first, entry.started_with, {});
-            }
+            remove(have->first, have->second);  // no longer desired
             ++have;
         } else {
             const RunningEntry& entry = have->second;
             if (entry.served != is_served(want->second)) {
-                // The kind changes: as a removal now, a start once the entry is gone.
-                const DecisionKind kind = entry.has_live_child ? DecisionKind::stop
-                                          : entry.ended        ? DecisionKind::forget
-                                                               : DecisionKind::keep;
-                add(kind, have->first, entry.started_with, entry.has_live_child ? stop_target(entry) : StopTarget{});
+                remove(have->first, entry);  // the kind changes: a start once the entry is gone
             } else if (entry.served) {
                 // A rollout starts new instances before the old ones go: nothing to kill here.
                 add(changed(entry, want->second) ? DecisionKind::roll : DecisionKind::keep, have->first,

@@ -66,7 +66,6 @@ struct SyncPlan {
     std::vector<Decision> decisions;
     std::size_t kills = 0;   ///< stop + replace: the N of `Must kill=N`
     std::size_t starts = 0;  ///< the M of `must start=M` (reruns included)
-    std::size_t forgets = 0; ///< ended entries that leave without a kill (not in the log line)
 
     bool empty() const { return kills == 0 && starts == 0; }
 };

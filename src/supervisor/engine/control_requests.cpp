@@ -202,8 +202,8 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 return;
             case InstanceState::done:
             case InstanceState::failed:
-                refused = id + " is " + std::string(name_of(inst->state)) + " (restart = \"" +
-                          std::string(name_of(inst->spec.restart)) + "\"); a HUP that changes its block runs it again";
+                refused = id + " is " + std::string(name_of(inst->state)) + std::string(msg::reply_ended) +
+                          std::string(name_of(inst->spec.restart)) + std::string(msg::reply_ended_rerun);
                 return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.

@@ -111,7 +111,6 @@ private:
     struct SyncRun {
         std::vector<Decision> kills;
         std::vector<std::string> starts;
-        std::vector<std::string> reruns;  ///< ended one-shots (done/failed) whose spec changed
         std::size_t next_kill = 0;
         std::unique_ptr<StopRun> active;  ///< the kill being carried out
     };

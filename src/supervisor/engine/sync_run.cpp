@@ -54,10 +54,8 @@ void Supervisor::sync() {
                 run.kills.push_back(std::move(d));
                 break;
             case DecisionKind::start:
-                run.starts.push_back(std::move(d.id));
-                break;
             case DecisionKind::rerun:
-                run.reruns.push_back(std::move(d.id));
+                run.starts.push_back(std::move(d.id));
                 break;
             case DecisionKind::forget:  // done above
             case DecisionKind::roll:  // every served block is decided again at the end of the sync
@@ -88,16 +86,16 @@ void Supervisor::end_sync() {
         if (d.target.pidfile) fx_.remove_file(*d.target.pidfile);
     }
     std::vector<std::string> starts = std::move(sync_->starts);
-    std::vector<std::string> reruns = std::move(sync_->reruns);
     sync_->active.reset();
-    for (const std::string& id : reruns) {
-        Instance* inst = find(id);
-        if (inst && (inst->state == InstanceState::done || inst->state == InstanceState::failed)) {
-            dispatch(*inst, InstanceEvent::spec_changed);
-        }
-    }
+    // In id order (D24), new ids and ended one-shots whose spec changed alike.
     for (const std::string& id : starts) {
-        if (instances_.contains(id) || served_.contains(id)) continue;
+        if (Instance* inst = find(id)) {
+            if (inst->state == InstanceState::done || inst->state == InstanceState::failed) {
+                dispatch(*inst, InstanceEvent::spec_changed);  // runs it again
+            }
+            continue;
+        }
+        if (served_.contains(id)) continue;
         if (auto want = desired_.find(id); want != desired_.end() && is_served(want->second)) continue;
         auto& slot = instances_[id];
         slot = std::make_unique<Instance>();

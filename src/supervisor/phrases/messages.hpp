@@ -130,6 +130,8 @@ inline constexpr std::string_view reply_left = " left the config";
 inline constexpr std::string_view reply_replaced = " replaced (pid ";    // + "N)"
 inline constexpr std::string_view reply_restarted = " restarted (pid ";  // + "N)"
 inline constexpr std::string_view reply_new_failed = ": the new instance failed (";  // + "ERROR)"
+inline constexpr std::string_view reply_ended = " (restart = \"";  // ID is done|failed + this + POLICY
+inline constexpr std::string_view reply_ended_rerun = "\"); a HUP that changes its block runs it again";
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";

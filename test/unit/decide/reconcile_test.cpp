@@ -97,6 +97,27 @@ BOOST_AUTO_TEST_CASE(waiting_entries_are_never_killed_nor_started) {
     BOOST_TEST(starts_of(plan).empty());
 }
 
+// `restart` (opt-in): an ended one-shot (done/failed) has no child to kill.
+BOOST_AUTO_TEST_CASE(ended_one_shots_run_again_when_changed_and_leave_when_removed) {
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep"), spec("kept")});
+    const ProgramSpec chg_old = spec("chg", "true");
+    const ProgramSpec kept = spec("kept");
+    const ProgramSpec gone = spec("gone");
+    RunningEntry ended_chg{&chg_old, false};
+    ended_chg.ended = true;
+    RunningEntry ended_kept{&kept, false};
+    ended_kept.ended = true;
+    RunningEntry ended_gone{&gone, false};
+    ended_gone.ended = true;
+    const RunningSet running = {{"chg", ended_chg}, {"gone", ended_gone}, {"kept", ended_kept}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST(kills_of(plan).empty());
+    BOOST_TEST(ids_of(plan, {DecisionKind::rerun}) == (Ids{"chg"}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(plan, {DecisionKind::forget}) == (Ids{"gone"}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(plan, {DecisionKind::keep}) == (Ids{"kept"}), boost::test_tools::per_element());
+    BOOST_TEST(plan.starts == 1u);  // `must start=1`: the rerun
+}
+
 BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
     const ProgramSpec base = spec("p");
     std::vector<ProgramSpec> variants(9, base);

@@ -208,6 +208,42 @@ BOOST_AUTO_TEST_CASE(a_hup_that_changes_the_spec_runs_it_again) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+// Found in review: the sync's own kill of a running one-shot whose spec a HUP changed
+// was judged by `restart` (FAILED/DONE, not restarted): it is replaced as any program.
+BOOST_AUTO_TEST_CASE(a_hup_that_changes_a_running_one_shot_replaces_it) {
+    ProgramSpec p = one_shot("m", RestartPolicy::never);
+    Rig rig(specs({p}));
+    rig.engine.start();
+    const pid_t before = rig.world.pid_of("m");
+    p.exec = "sleep 200";
+    const std::size_t mark = rig.reload(specs({p}));
+    rig.world.advance_seconds(1.5);
+    const std::string log = rig.world.log_text(mark);
+    BOOST_TEST(log.find("WAITING") != std::string::npos);
+    BOOST_TEST(log.find("RESTART") != std::string::npos);
+    BOOST_TEST(log.find("not restarted") == std::string::npos);
+    BOOST_TEST(state_of(rig, "m") == "running");
+    BOOST_TEST(rig.world.pid_of("m") != before);
+    BOOST_TEST(rig.world.launched_specs.at(rig.world.pid_of("m")).exec == "sleep 200");
+}
+
+// A rerun is a start like a new id's: in id order (D24).
+BOOST_AUTO_TEST_CASE(reruns_and_new_ids_start_in_id_order) {
+    ProgramSpec m = one_shot("m", RestartPolicy::never);
+    Rig rig(specs({m}));
+    rig.engine.start();
+    exits(rig, "m", 0);
+    m.exec = "sleep 200";
+    const std::size_t mark = rig.reload(specs({program("a"), m, program("z")}));
+    const std::string log = rig.world.log_text(mark);
+    const auto a = log.find("{- program: a -} START"), mm = log.find("{- program: m -} START"),
+               z = log.find("{- program: z -} START");
+    BOOST_REQUIRE(a != std::string::npos);
+    BOOST_REQUIRE(mm != std::string::npos);
+    BOOST_REQUIRE(z != std::string::npos);
+    BOOST_TEST((a < mm && mm < z));
+}
+
 BOOST_AUTO_TEST_CASE(a_hup_that_removes_it_quits_it) {
     Rig rig(specs({one_shot("m", RestartPolicy::never), program("other")}));
     rig.engine.start();
