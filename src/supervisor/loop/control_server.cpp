@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "supervisor/control/protocol.hpp"
+#include "supervisor/loop/accept_loop.hpp"
 #include "supervisor/os/control_socket.hpp"
 
 namespace angel {
@@ -24,7 +25,6 @@ using Local = asio::local::stream_protocol;
 constexpr std::size_t kMaxConnections = 64;
 constexpr auto kReadTimeout = std::chrono::seconds(5);
 constexpr auto kWriteTimeout = std::chrono::seconds(10);
-constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -70,81 +70,36 @@ struct ControlServer::Connection : std::enable_shared_from_this<Connection> {
 };
 
 ControlServer::ControlServer(asio::io_context& io, Supervisor& engine, ListenSocket socket, uid_t allowed_uid)
-    : io_(io), engine_(engine), socket_(std::move(socket)), acceptor_(io), accept_retry_(io), allowed_uid_(allowed_uid) {
-    // Asio gets a duplicate; the original stays with socket_, whose close removes the file.
-    const int fd = ::fcntl(socket_.fd.get(), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "control socket");
-    acceptor_.assign(Local(), fd);
-    acceptor_.non_blocking(true);
-}
+    : io_(io),
+      engine_(engine),
+      socket_(std::move(socket)),
+      accept_(io, socket_.fd.get(), [this](int fd) { take(fd); }),
+      allowed_uid_(allowed_uid) {}
 
-ControlServer::~ControlServer() {
-    boost::system::error_code ignored;
-    accept_retry_.cancel();
-    acceptor_.close(ignored);
-    close_listen_socket(socket_);
-}
+ControlServer::~ControlServer() { close_listen_socket(socket_); }
 
 void ControlServer::start() {
     engine_.set_observer([this] { check_pending(); });
-    do_accept();
+    accept_.start();
 }
 
-void ControlServer::do_accept() {
-    // Asio's accept is a plain accept(2): the connection would be inheritable until Asio
-    // (never) marked it, so a program spawned while a request is open (every restart)
-    // would get it. The loop waits for a pending connection and takes it with accept4,
-    // close-on-exec and non-blocking from its first instant.
-    acceptor_.async_wait(Local::acceptor::wait_read, [this](const boost::system::error_code& ec) {
-        if (ec == asio::error::operation_aborted) return;
-        if (ec) return accept_later();
-        accept_pending();
-    });
-}
-
-void ControlServer::accept_pending() {
-    // At most a listen backlog's worth at a time: a flood of clients shares the loop.
-    for (std::size_t taken = 0; taken < kMaxConnections; ++taken) {
-        const int fd = ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return do_accept();
-            return accept_later();  // out of descriptors or memory: the connection stays queued
-        }
-        auto connection = std::make_shared<Connection>(io_, counter_);
-        boost::system::error_code assigned;
-        connection->socket.assign(Local(), fd, assigned);
-        if (assigned) {
-            ::close(fd);
-            continue;
-        }
-        admit(std::move(connection));
+void ControlServer::take(int fd) {
+    auto connection = std::make_shared<Connection>(io_, counter_);
+    boost::system::error_code assigned;
+    connection->socket.assign(Local(), fd, assigned);
+    if (assigned) {
+        ::close(fd);
+        return;
     }
-    do_accept();
-}
-
-void ControlServer::accept_later() {
-    // Waiting on a listener that stays readable would spin: look again a little later.
-    accept_retry_.expires_after(kAcceptRetry);
-    accept_retry_.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec) do_accept();
-    });
+    admit(std::move(connection));
 }
 
 void ControlServer::admit(std::shared_ptr<Connection> connection) {
     if (counter_->open > kMaxConnections) {
-        // Over the limit nothing is read or kept: the request the client may already
-        // have sent is drained first (closing on unread data would reset the connection
-        // and lose the reply), then the reply goes out best effort, never waiting.
-        const int fd = connection->socket.native_handle();
-        char sink[4096];
-        for (int i = 0; i < 16 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
-        }
-        const std::string text = control::render_reply(
-            control::Reply{false, "busy: " + std::to_string(kMaxConnections) + " connections are open", {}});
-        [[maybe_unused]] auto sent = ::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        ::shutdown(fd, SHUT_WR);
-        return connection->close();
+        // Over the limit nothing is read or kept (the count includes this one).
+        const int fd = connection->socket.release();
+        return refuse_connection(fd, control::render_reply(control::Reply{
+                                         false, "busy: " + std::to_string(kMaxConnections) + " connections are open", {}}));
     }
     const std::optional<uid_t> uid = peer_uid(connection->socket.native_handle());
     if (!uid || (*uid != 0 && *uid != allowed_uid_)) {

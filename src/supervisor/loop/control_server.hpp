@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "supervisor/engine/supervisor.hpp"
+#include "supervisor/loop/accept_loop.hpp"
 #include "supervisor/os/listen_socket.hpp"
 
 namespace angel {
@@ -47,9 +48,7 @@ private:
         std::vector<std::optional<RequestOutcome>> outcomes;  ///< per restart
     };
 
-    void do_accept();
-    void accept_pending();  ///< takes the queued connections (accept4, close-on-exec)
-    void accept_later();    ///< accept failed (EMFILE...): waits a moment, then again
+    void take(int fd);  ///< an accepted connection (close-on-exec, non-blocking)
     void admit(std::shared_ptr<Connection> connection);
     void read_request(std::shared_ptr<Connection> connection);
     void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
@@ -59,8 +58,7 @@ private:
     boost::asio::io_context& io_;
     Supervisor& engine_;
     ListenSocket socket_;  ///< owns the file (removed at close)
-    boost::asio::local::stream_protocol::acceptor acceptor_;
-    boost::asio::steady_timer accept_retry_;  ///< after EMFILE and the like
+    AcceptLoop accept_;
     uid_t allowed_uid_;
     std::shared_ptr<Counter> counter_ = std::make_shared<Counter>();
     std::vector<Pending> pending_;

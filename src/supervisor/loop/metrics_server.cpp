@@ -5,6 +5,8 @@
 // lifetime, and the count of open ones its admission.
 #include "supervisor/loop/metrics_server.hpp"
 
+#include "supervisor/loop/accept_loop.hpp"
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,7 +34,6 @@ constexpr auto kReadTimeout = std::chrono::seconds(5);
 constexpr auto kWriteTimeout = std::chrono::seconds(10);
 constexpr auto kLinger = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;  ///< dropped at most, after the answer
-constexpr int kAcceptsPerWake = 64;                     ///< then other handlers run
 
 }  // namespace
 
@@ -128,74 +129,24 @@ struct MetricsServer::Connection : std::enable_shared_from_this<Connection> {
 };
 
 MetricsServer::MetricsServer(asio::io_context& io, ListenSocket socket, std::function<std::string()> metrics)
-    : io_(io), socket_(std::move(socket)), listener_(io), pause_(io) {
+    : io_(io), socket_(std::move(socket)), accept_(io, socket_.fd.get(), [this](int fd) { take(fd); }) {
     shared_->metrics = std::move(metrics);
-    // Asio waits on a duplicate; the original stays with socket_, whose close removes the file.
-    const int fd = ::fcntl(socket_.fd.get(), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "metrics socket");
-    listener_.assign(fd);
-    listener_.non_blocking(true);
     sockaddr_storage address{};
     socklen_t size = sizeof address;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (::getsockname(socket_.fd.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
         throw std::system_error(errno, std::generic_category(), "metrics socket");
     }
     family_ = address.ss_family;
 }
 
-MetricsServer::~MetricsServer() {
-    boost::system::error_code ignored;
-    listener_.close(ignored);
-    close_listen_socket(socket_);
-}
+MetricsServer::~MetricsServer() { close_listen_socket(socket_); }
 
-void MetricsServer::start() { do_wait(); }
+void MetricsServer::start() { accept_.start(); }
 
-void MetricsServer::do_wait() {
-    listener_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-        if (ec) return;
-        accept_ready();
-    });
-}
-
-void MetricsServer::accept_ready() {
-    for (int i = 0; i < kAcceptsPerWake; ++i) {
-        // accept4: the connection is close-on-exec from its first instant (children
-        // are spawned on this same loop, but no descriptor of angel's may leak).
-        const int fd = ::accept4(listener_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                // Out of descriptors: the pending connection stays queued; try again in a moment
-                // rather than spinning on a listener that stays readable.
-                pause_.expires_after(std::chrono::milliseconds(100));
-                pause_.async_wait([this](const boost::system::error_code& wait) {
-                    if (!wait) do_wait();
-                });
-                return;
-            }
-            break;  // EAGAIN: nothing more queued
-        }
-        if (shared_->open >= kMaxConnections) {
-            refuse(fd);
-            continue;
-        }
-        std::make_shared<Connection>(io_, shared_, family_, fd)->read_request();
-    }
-    do_wait();
-}
-
-void MetricsServer::refuse(int fd) {
-    // Over the limit nothing is kept: what the scraper already sent is read (closing on
-    // unread data would reset the connection and lose the answer), the 503 goes out
-    // best effort, never waiting, and the socket is closed.
-    char sink[4096];
-    for (int i = 0; i < 4 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
-    }
-    const std::string text = control::http_error(503);
-    [[maybe_unused]] auto sent = ::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    ::shutdown(fd, SHUT_WR);
-    ::close(fd);
+void MetricsServer::take(int fd) {
+    // Over the limit nothing is kept: a 503, best effort, and the socket is closed.
+    if (shared_->open >= kMaxConnections) return refuse_connection(fd, control::http_error(503));
+    std::make_shared<Connection>(io_, shared_, family_, fd)->read_request();
 }
 
 }  // namespace angel

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "supervisor/loop/accept_loop.hpp"
 #include "supervisor/os/listen_socket.hpp"
 
 namespace angel {
@@ -33,14 +34,11 @@ public:
     };
 
 private:
-    void do_wait();
-    void accept_ready();
-    void refuse(int fd);
+    void take(int fd);  ///< an accepted connection (close-on-exec, non-blocking)
 
     boost::asio::io_context& io_;
     ListenSocket socket_;
-    boost::asio::posix::stream_descriptor listener_;  ///< a duplicate of socket_'s fd, waited on
-    boost::asio::steady_timer pause_;                 ///< out of descriptors: accept again later
+    AcceptLoop accept_;
     int family_ = 0;
     std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
