@@ -269,7 +269,7 @@ def bad_config(work):
         r = subprocess.run([ANGELCTL, "check", conf], capture_output=True, text=True, timeout=30)
         assert r.returncode == 1 and r.stderr == error + "\n", (line, r)
         r = subprocess.run([ANGEL, conf], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-        assert r.returncode == 1 and r.stderr.endswith(": " + error + "\n") or r.stderr == error + "\n", (line, r)
+        assert r.returncode == 1 and (r.stderr.endswith(": " + error + "\n") or r.stderr == error + "\n"), (line, r)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

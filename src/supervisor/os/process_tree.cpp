@@ -1,6 +1,8 @@
 // Parent chains from /proc: each step one small read that /proc answers from memory.
 #include "supervisor/os/process_tree.hpp"
 
+#include "supervisor/os/proc_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -26,13 +28,10 @@ std::optional<pid_t> parent_in_stat(std::string_view stat) {
 namespace {
 
 std::optional<pid_t> parent_of(pid_t pid) {
-    const std::string path = "/proc/" + std::to_string(pid) + "/stat";
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return std::nullopt;
     char buffer[512];  // pid, comm (at most 15 bytes), state, ppid: well within; no ")" after comm
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n <= 0) return std::nullopt;
-    return parent_in_stat(std::string_view(buffer, static_cast<std::size_t>(n)));
+    const auto stat = read_proc_file(pid, "stat", buffer);
+    if (!stat) return std::nullopt;
+    return parent_in_stat(*stat);
 }
 
 }  // namespace
