@@ -53,20 +53,6 @@ std::string escape_label_value(std::string_view value) {
     return out;
 }
 
-std::optional<int> exit_status_code(std::string_view last_exit) {
-    auto number_after = [&](std::string_view prefix) -> std::optional<int> {
-        if (!last_exit.starts_with(prefix)) return std::nullopt;
-        const std::string_view rest = last_exit.substr(prefix.size());
-        int value = 0;
-        auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
-        if (ec != std::errc() || end == rest.data() || value < 0) return std::nullopt;
-        return value;
-    };
-    if (auto code = number_after("exit ")) return code;
-    if (auto sig = number_after("signal ")) return 128 + *sig;
-    return std::nullopt;
-}
-
 std::string render_metrics(const MetricsSnapshot& s) {
     std::string out;
     out.reserve(2048 + s.programs.size() * 700 + s.blocks.size() * 300);
@@ -123,7 +109,7 @@ std::string render_metrics(const MetricsSnapshot& s) {
     each_program("angel_program_last_exit_status", "gauge",
                  "How the last process ended: its exit code, or 128 plus the signal that killed it.",
                  [&](const ProgramMetrics& p) {
-                     if (auto code = exit_status_code(p.status.last_exit)) {
+                     if (auto code = p.status.last_exit_code) {
                          program_sample(out, "angel_program_last_exit_status", p, *code);
                      }
                  });

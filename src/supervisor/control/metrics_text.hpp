@@ -46,10 +46,6 @@ struct MetricsSnapshot {
 /// newline escaped (`\\`, `\"`, `\n`).
 std::string escape_label_value(std::string_view value);
 
-/// A last exit ("exit 3", "signal 9 (KILL)") as a number: the exit code, or 128 plus
-/// the signal, as a shell shows it; nullopt when none is known.
-std::optional<int> exit_status_code(std::string_view last_exit);
-
 /// The whole exposition: every series with its # HELP and # TYPE, ending in a newline.
 std::string render_metrics(const MetricsSnapshot& snapshot);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdint>
@@ -45,6 +46,15 @@ struct ChildStatus {
     std::optional<bool> ready;   ///< served programs only
 };
 
+/// A wait status as a number, as shells give it: the exit code, or 128 + the signal
+/// that killed it; none for an unknown one (-1).
+inline std::optional<int> exit_code_of(int wait_status) {
+    if (wait_status < 0) return std::nullopt;
+    if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    return std::nullopt;
+}
+
 struct InstanceStatus {
     std::string id;
     RunState state = RunState::starting;
@@ -52,6 +62,7 @@ struct InstanceStatus {
     std::int64_t uptime_seconds = 0;
     std::uint64_t restarts = 0;  ///< starts since angel started, less the first
     std::string last_exit;       ///< "exit 1", "signal 9 (KILL)", "" if none yet
+    std::optional<int> last_exit_code;  ///< the same as a number: the exit code, or 128 + the signal
     std::string last_error;      ///< the last start's error line, if it failed
     std::optional<bool> ready;   ///< served programs: the serving child is ready
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)

@@ -82,6 +82,7 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
         if (auto h = history_.find(id); h != history_.end()) {
             s.restarts = h->second.starts > 0 ? h->second.starts - 1 : 0;
             s.last_exit = h->second.last_exit;
+            s.last_exit_code = h->second.last_exit_code;
             s.last_error = h->second.last_error;
         }
         if (const Instance* inst = instance(id)) {

@@ -135,8 +135,13 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         if (found == children_.end()) return;  // e.g. a child whose exec failed
         const ChildRef child = std::move(found->second);
         children_.erase(found);
+        // How it ended, described once: for status, metrics and the DONE/FAILED line.
+        const std::string exit_text = describe_wait_status(wait_status);
         if (child.role == ChildRef::Role::program && wait_status >= 0) {
-            if (auto h = history_.find(child.id); h != history_.end()) h->second.last_exit = describe_wait_status(wait_status);
+            if (auto h = history_.find(child.id); h != history_.end()) {
+                h->second.last_exit = exit_text;
+                h->second.last_exit_code = exit_code_of(wait_status);
+            }
         }
         if (auto slot = served_.find(child.id); slot != served_.end()) {
             slot->second->block->on_exit(*slot->second, child, pid);
@@ -157,7 +162,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         // status) is a failure.
         inst->exit_status = wait_status >= 0 && WIFEXITED(wait_status) ? std::optional<int>(WEXITSTATUS(wait_status))
                                                                        : std::nullopt;
-        inst->exit_text = describe_wait_status(wait_status);
+        inst->exit_text = exit_text;
         if (inst->restart_now) {
             // angelctl restart: not a quick failure for maxdelay (its wait stays), and
             // the exit restarts at once (dispatch reads restart_now).

@@ -16,6 +16,7 @@ struct History {
     std::uint64_t start_failures = 0; ///< spawns that failed, and new served children that never became ready
     std::uint64_t promotions = 0;     ///< served: new children that became the serving one
     std::string last_exit;
+    std::optional<int> last_exit_code;  ///< exit_code_of the same exit
     std::string last_error;
 };
 
