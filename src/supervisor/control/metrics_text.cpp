@@ -101,9 +101,8 @@ std::string render_metrics(const MetricsSnapshot& s) {
                  [&](const ProgramMetrics& p) { program_sample(out, "angel_program_restarts_total", p, p.status.restarts); });
     each_program("angel_program_start_time_seconds", "gauge", "When the running process started, in Unix seconds.",
                  [&](const ProgramMetrics& p) {
-                     if (p.status.pid > 0) {
-                         program_sample(out, "angel_program_start_time_seconds", p,
-                                        s.now_seconds - p.status.uptime_seconds);
+                     if (p.status.start_time_seconds) {
+                         program_sample(out, "angel_program_start_time_seconds", p, *p.status.start_time_seconds);
                      }
                  });
     each_program("angel_program_last_exit_status", "gauge",

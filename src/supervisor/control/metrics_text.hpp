@@ -32,7 +32,6 @@ struct BlockMetrics {
 /// Times are Unix seconds (the wall clock at the scrape).
 struct MetricsSnapshot {
     std::string version;
-    std::int64_t now_seconds = 0;    ///< a program's start time is now less its uptime
     std::int64_t start_time_seconds = 0;
     std::uint64_t reloads_ok = 0;    ///< config loads, the first one included
     std::uint64_t reloads_error = 0;

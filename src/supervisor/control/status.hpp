@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,8 @@ struct InstanceStatus {
     RunState state = RunState::starting;
     pid_t pid = 0;               ///< the serving (or only) child; 0 if none
     std::int64_t uptime_seconds = 0;
+    std::chrono::steady_clock::time_point started_at{};  ///< of the running child (not sent)
+    std::optional<std::int64_t> start_time_seconds;      ///< the same in Unix seconds (metrics)
     std::uint64_t restarts = 0;  ///< starts since angel started, less the first
     std::string last_exit;       ///< "exit 1", "signal 9 (KILL)", "" if none yet
     std::optional<int> last_exit_code;  ///< the same as a number: the exit code, or 128 + the signal

@@ -114,6 +114,7 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
             s.pid = inst->pid;
             if (inst->pid > 0) {
                 s.uptime_seconds = seconds_between(inst->started_at, now);
+                s.started_at = inst->started_at;
                 s.children.push_back(ChildStatus{ChildRole::main, inst->pid, s.uptime_seconds, std::nullopt});
             }
         } else if (const Slot* sl = slot(id)) {
@@ -124,6 +125,7 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                 s.state = wanted ? RunState::running : RunState::stopping;
                 s.pid = serving->pid;
                 s.uptime_seconds = seconds_between(serving->started, now);
+                s.started_at = serving->started;
                 s.ready = true;
             } else if (candidate != nullptr) {
                 s.state = RunState::starting;

@@ -35,7 +35,7 @@ Daemon::Daemon(boost::asio::io_context& io, Options options)
       stderr_watch_(io),
       effects_(io, options_.config_file, [this] { reap_children(); }),
       supervisor_(effects_),
-      start_time_(unix_seconds_now()) {
+      start_{unix_seconds_now(), Clock::now()} {
     const int child_fd = open_child_signal_fd();
     if (child_fd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
     child_signal_.assign(child_fd);
@@ -184,7 +184,7 @@ bool Daemon::open_metrics(const configurator::Map& map) {
 }
 
 void Daemon::start_metrics() {
-    auto render = [this] { return scrape_metrics(supervisor_, start_time_); };
+    auto render = [this] { return scrape_metrics(supervisor_, start_); };
     if (control_) control_->set_metrics(render);
     if (metrics_socket_) {
         metrics_server_ = std::make_unique<MetricsServer>(io_, std::move(*metrics_socket_), render);

@@ -12,6 +12,7 @@
 #include "supervisor/loop/control_server.hpp"
 #include "supervisor/loop/metrics_file.hpp"
 #include "supervisor/loop/metrics_server.hpp"
+#include "supervisor/loop/metrics_snapshot.hpp"
 #include "supervisor/os/own_pidfile.hpp"
 #include "supervisor/text/cli.hpp"
 #include "supervisor/text/log.hpp"
@@ -60,7 +61,7 @@ private:
     AsioEffects effects_;
     Supervisor supervisor_;
     std::unique_ptr<ControlServer> control_;  ///< the top-level `control`, if any (after supervisor_: it uses it)
-    std::int64_t start_time_ = 0;                  ///< Unix seconds, for metrics
+    ClockAnchor start_;                            ///< when angel started, for metrics
     std::optional<ListenSocket> metrics_socket_;   ///< bound at start-up, before the user switch
     std::optional<std::string> metrics_path_;      ///< the top-level `metricsfile`
     std::unique_ptr<MetricsServer> metrics_server_;

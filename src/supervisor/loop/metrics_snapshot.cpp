@@ -17,26 +17,22 @@ std::int64_t unix_seconds_now() {
         .count();
 }
 
-std::string scrape_metrics(const Supervisor& engine, std::int64_t start_time_seconds) {
+std::string scrape_metrics(const Supervisor& engine, const ClockAnchor& start) {
     control::MetricsSnapshot s;
     s.version = ANGEL_VERSION;
-    s.now_seconds = unix_seconds_now();
-    s.start_time_seconds = start_time_seconds;
+    s.start_time_seconds = start.unix_seconds;
     const Counters& counters = engine.counters();
     s.reloads_ok = counters.loads_ok;
     s.reloads_error = counters.loads_error;
     s.last_reload_ok = counters.last_load_ok;
-    if (counters.last_load_success) {
-        // The engine keeps the steady clock; its age turns it into wall time.
-        const auto age = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *counters.last_load_success);
-        s.last_reload_success_seconds = s.now_seconds - age.count();
-    }
+    if (counters.last_load_success) s.last_reload_success_seconds = start.to_unix(*counters.last_load_success);
     auto ids = engine.match_ids({});
     if (auto* all = std::get_if<std::vector<std::string>>(&ids)) {
         std::vector<InstanceStatus> statuses = engine.status(*all);
         s.programs.reserve(statuses.size());
         for (InstanceStatus& status : statuses) {
             std::string block = engine.block_of(status.id);
+            if (status.pid > 0) status.start_time_seconds = start.to_unix(status.started_at);
             std::optional<std::uint64_t> rss;
             if (status.pid > 0) rss = resident_bytes(status.pid);
             s.programs.push_back(control::ProgramMetrics{std::move(status), std::move(block), rss});

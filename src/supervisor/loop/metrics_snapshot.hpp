@@ -3,6 +3,7 @@
 // HTTP server, `metricsfile` and `angelctl metrics`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -10,8 +11,19 @@
 
 namespace angel {
 
-/// The exposition of `engine` now; `start_time_seconds`: when angel started (Unix).
-std::string scrape_metrics(const Supervisor& engine, std::int64_t start_time_seconds);
+/// When angel started, on both clocks: the engine keeps the steady clock, and a steady
+/// time turns into wall time through this one pair, so that a time shown once (a
+/// program's start, the last good load) is the same number at every scrape.
+struct ClockAnchor {
+    std::int64_t unix_seconds = 0;
+    Clock::time_point steady{};
+    std::int64_t to_unix(Clock::time_point t) const {
+        return unix_seconds + std::chrono::duration_cast<std::chrono::seconds>(t - steady).count();
+    }
+};
+
+/// The exposition of `engine` now.
+std::string scrape_metrics(const Supervisor& engine, const ClockAnchor& start);
 
 /// The wall clock in Unix seconds.
 std::int64_t unix_seconds_now();

@@ -11,7 +11,6 @@ namespace {
 MetricsSnapshot one_of_each() {
     MetricsSnapshot s;
     s.version = "0.1.0";
-    s.now_seconds = 1000;
     s.start_time_seconds = 900;
     s.reloads_ok = 2;
     s.reloads_error = 1;
@@ -22,6 +21,7 @@ MetricsSnapshot one_of_each() {
     web.state = RunState::running;
     web.pid = 42;
     web.uptime_seconds = 30;
+    web.start_time_seconds = 970;  // the scrape turns the steady start into this, once per angel
     web.restarts = 3;
     web.last_exit = "signal 9 (KILL)";
     web.last_exit_code = 137;
