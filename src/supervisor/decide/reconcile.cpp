@@ -11,18 +11,19 @@ bool changed(const RunningEntry& entry, const ProgramSpec& desired) {
 }
 
 StopTarget stop_target(const RunningEntry& entry) {
-    StopTarget target{entry.pid, entry.logger_pid, false, std::nullopt, std::nullopt};
-    if (entry.started_with != nullptr) {
-        target.has_logger = entry.started_with->logger.has_value();
-        target.termgrace = entry.started_with->termgrace;
-        target.pidfile = entry.started_with->pidfile;
-        target.group = entry.started_with->killgroup;
-        target.signal = entry.started_with->stopsignal;
-    }
+    if (entry.started_with == nullptr) return StopTarget{entry.pid, entry.logger_pid, false, std::nullopt, std::nullopt};
+    StopTarget target = stop_target_of(*entry.started_with, entry.pid, entry.logger_pid);
+    target.pidfile = entry.started_with->pidfile;
     return target;
 }
 
 }  // namespace
+
+StopTarget stop_target_of(const ProgramSpec& spec, pid_t pid, pid_t logger_pid) {
+    StopTarget target{pid, logger_pid, spec.logger.has_value(), spec.termgrace, std::nullopt, spec.killgroup};
+    target.signal = spec.stopsignal;
+    return target;
+}
 
 SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
     SyncPlan plan;

@@ -40,6 +40,10 @@ struct StopTarget {
     int signal = kDefaultStopSignal;         ///< stopsignal: what asks the program to stop (then KILL)
 };
 
+/// The kill of a child started with `spec` (logger, termgrace, killgroup, stopsignal), its
+/// pidfile left out: only a sync's kill removes it (D22), and only when it was written.
+StopTarget stop_target_of(const ProgramSpec& spec, pid_t pid, pid_t logger_pid);
+
 enum class DecisionKind {
     start,    ///< desired, no running entry: start a supervisor for it
     stop,     ///< running with a live child, no longer desired: kill it

@@ -212,8 +212,8 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
         fx_.log(Level::v2, program_context(id), msg::restart_requested);
         inst->restart_now = true;
-        const StopTarget target{inst->pid,          0, false, inst->spec.termgrace, std::nullopt, inst->spec.killgroup,
-                                inst->spec.stopsignal};
+        StopTarget target = stop_target_of(inst->spec, inst->pid, 0);
+        target.has_logger = false;  // the logger stays: it follows the program's restart
         inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {
             if (Instance* self = find(id)) self->restart_stop.reset();
         });

@@ -110,8 +110,7 @@ Supervisor::Outcome Supervisor::spawn_generation(Instance& inst) {
 
 bool Supervisor::start_own_stop(Instance& inst) {
     // The pidfile was never written, so the kill does not remove it.
-    const StopTarget target{inst.pid,           inst.logger_pid,     inst.spec.logger.has_value(), inst.spec.termgrace,
-                            std::nullopt,       inst.spec.killgroup, inst.spec.stopsignal};
+    const StopTarget target = stop_target_of(inst.spec, inst.pid, inst.logger_pid);
     inst.own_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
         if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
     });

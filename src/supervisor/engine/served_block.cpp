@@ -356,8 +356,7 @@ void ServedBlock::stop(Slot& slot, Generation& gen) {
     gen.timeout_timer.reset();
     gen.age_timer.reset();
     gen.channel.reset();
-    const StopTarget target{gen.pid,     gen.logger_pid, gen.spec.logger.has_value(), gen.spec.termgrace,
-                            std::nullopt, gen.spec.killgroup, gen.spec.stopsignal};
+    const StopTarget target = stop_target_of(gen.spec, gen.pid, gen.logger_pid);
     gen.stop = std::make_unique<StopRun>(sv_, slot.id, target, [sv = &sv_, id = slot.id, number = gen.number] {
         // Called only after a grace period, never from begin(). What it does may destroy
         // this StopRun and so this closure: only copies are used.
