@@ -33,6 +33,8 @@ checks of our own:
   it.  The comparison itself stays per context: use this to pin a
   cross-context order that is certain (causal, or a second or more apart);
 - step `signal NAME COUNT` sends the signal COUNT times in a burst.
+- step `expect-running REGEX COUNT WITHIN` waits up to WITHIN seconds for
+  the count (the event is that of `expect-running REGEX COUNT`).
 
 Python 3 standard library only.
 """
@@ -479,8 +481,15 @@ class Run:
         cmd = proc_cmdline(pid)
         return "ok" if re.search(regex, cmd) else "command %r does not match %s" % (cmd, regex)
 
-    def do_expect_running(self, regex, count):
+    def do_expect_running(self, regex, count, within="0"):
+        # WITHIN (seconds, our own extension): wait up to that long for the
+        # count, for cases whose count takes a loaded machine a while (a
+        # thousand forks); the event is the same either way.
+        deadline = time.monotonic() + float(within)
         n = len(self.children(regex))
+        while n != int(count) and time.monotonic() < deadline:
+            time.sleep(SCAN_INTERVAL)
+            n = len(self.children(regex))
         self.event("expect-running %s: %s" % (
             regex, "ok" if n == int(count) else "found %d, wanted %s" % (n, count)))
 
