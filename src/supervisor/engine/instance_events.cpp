@@ -21,6 +21,10 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
         std::optional<std::int64_t> wait;
         bool restart_asked = false;
+        // angelctl stop's hold is read by the event that ends the child (and then spent).
+        const bool hold = self->hold && (current.event == InstanceEvent::exited ||
+                                         current.event == InstanceEvent::stop_done);
+        if (hold) self->hold = false;
         if (current.event == InstanceEvent::exited) {
             // An exit angelctl restart asked for restarts at once; any other waits
             // maxdelay's back-off or `delay`.
@@ -36,7 +40,8 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   wait,
                                   self->exit_status,
                                   self->exit_text,
-                                  restart_asked};
+                                  restart_asked,
+                                  hold};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
@@ -86,6 +91,15 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                 case InstanceActionKind::arm_delay:
                     arm_delay(*self, a.seconds);
                     break;
+                case InstanceActionKind::cancel_delay:
+                    if (self->delay_timer) self->delay_timer->cancel();
+                    break;
+                case InstanceActionKind::hold:
+                    self->hold = true;
+                    break;
+                case InstanceActionKind::stop_child:
+                    start_hold_stop(*self);
+                    break;
                 case InstanceActionKind::end:
                     instances_.erase(instances_.find(self->id));  // last action: `self` is gone
                     return;
@@ -115,6 +129,19 @@ bool Supervisor::start_own_stop(Instance& inst) {
         if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
     });
     return inst.own_stop->begin();
+}
+
+void Supervisor::start_hold_stop(Instance& inst) {
+    // The sync's kill of this child (a HUP changed or removed it) is left to end it: a
+    // second one would only race it. angelctl restart's leaves the logger: it is replaced.
+    if (const StopRun* stop = sync_stop(); stop != nullptr && stop->target().pid == inst.pid) return;
+    inst.restart_stop.reset();
+    // As a removal: stopsignal, termgrace, KILL, and its logger too.
+    const StopTarget target = stop_target_of(inst.spec, inst.pid, inst.logger_pid);
+    inst.hold_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
+        if (Instance* self = find(id)) self->hold_stop.reset();
+    });
+    if (inst.hold_stop->begin()) inst.hold_stop.reset();
 }
 
 void Supervisor::arm_delay(Instance& inst, std::int64_t seconds) {
