@@ -151,6 +151,10 @@ Transition failing_done(State, const Facts& f) {
     return t;
 }
 
+/// A failing one stopped by angelctl ends its kill sequence at the KILL, possibly before
+/// its child is reaped: the reap comes to it stopped, and changes nothing.
+constexpr Cell stopped_child_reaped = unchanged;
+
 /// angelctl stop of a live child: the kill of a removal; its exit ends it stopped.
 Transition stop_running(State, const Facts&) {
     Transition t = to(State::running);
@@ -195,7 +199,7 @@ constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
     /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible,   stop_now,     impossible},
     /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
     /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
-    /* stopped  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,  impossible,   impossible,   start_asked},
+    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,  impossible,   impossible,   start_asked},
 };
 // clang-format on
 

@@ -21,10 +21,6 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         const bool has_desired = wanted != desired_.end() && !is_served(wanted->second);
         std::optional<std::int64_t> wait;
         bool restart_asked = false;
-        // angelctl stop's hold is read by the event that ends the child (and then spent).
-        const bool hold = self->hold && (current.event == InstanceEvent::exited ||
-                                         current.event == InstanceEvent::stop_done);
-        if (hold) self->hold = false;
         if (current.event == InstanceEvent::exited) {
             // An exit angelctl restart asked for restarts at once; any other waits
             // maxdelay's back-off or `delay`.
@@ -41,13 +37,16 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   self->exit_status,
                                   self->exit_text,
                                   restart_asked,
-                                  hold};
+                                  self->hold};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
         }
         if (t.next != self->state) self->since = fx_.now();
         self->state = t.next;
+        // angelctl stop's hold lasts until the end of the child leaves it stopped (a failing
+        // one's child may be reaped before its kill sequence is over: that exit is not it).
+        if (t.next == InstanceState::stopped) self->hold = false;
         std::string ctx;
         for (const InstanceAction& a : t.actions) {
             switch (a.kind) {

@@ -99,7 +99,7 @@ const std::array<std::array<const char*, 12>, 9> kExpected = {{
      "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible",
      "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
     // stopped
-    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
+    {"impossible", "impossible", "impossible", "impossible", "stopped:", "impossible", "impossible",
      "absent: log:QUIT end", "impossible", "impossible", "impossible", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
 }};
 

@@ -363,6 +363,71 @@ BOOST_AUTO_TEST_CASE(a_served_slot_stopped_then_removed_leaves) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(shutdown_with_a_stopped_served_slot_finishes) {
+    Rig rig(specs({served(1), served(2)}));
+    rig.engine.start();
+    for (const auto& [pid, p] : std::map(rig.world.live)) rig.world.say(pid, ReadyMessage::Kind::ready);
+    (void)rig.engine.stop_program("web-1");
+    rig.world.deliver_exits();
+    rig.engine.on_shutdown_signal();
+    rig.world.advance_seconds(5);
+    BOOST_TEST(rig.world.finished);
+    BOOST_TEST(rig.engine.slot("web-1") == nullptr);  // web-2's is killed at the end (D4: not waited for)
+    BOOST_TEST(rig.world.count("{- program: web-2 -} START") == 1u);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_while_its_pidfile_failed_reports_the_error_and_stays_stopped) {
+    ProgramSpec p = program("p");
+    p.pidfile = "/run/p.pid";
+    p.termgrace = 2;
+    Rig rig(specs({p}));
+    rig.world.unwritable.insert("/run/p.pid");
+    rig.world.ignore_term_for.insert("sleep");
+    rig.engine.start();  // its child is being killed: no pidfile
+    BOOST_TEST(rig.engine.instance("p")->state == InstanceState::failing);
+    auto stop = rig.engine.stop_program("p");
+    rig.world.advance_seconds(3);
+    BOOST_TEST(outcome_of(rig, stop).text == "p stopped");
+    BOOST_TEST(rig.world.count("stderr: /run/p.pid") == 1u);
+    rig.world.advance_seconds(30);  // the polls do not start it again
+    BOOST_TEST(rig.world.count("stderr: /run/p.pid") == 1u);
+    BOOST_TEST(state_of(rig, "p") == RunState::stopped);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stopped_failing_one_reaped_before_its_kill_is_over_stays_stopped) {
+    ProgramSpec p = program("p");
+    p.pidfile = "/run/p.pid";
+    p.termgrace = 2;
+    Rig rig(specs({p}));
+    rig.world.unwritable.insert("/run/p.pid");
+    rig.engine.start();  // TERM: it exits at once, reaped during the grace
+    auto stop = rig.engine.stop_program("p");
+    rig.world.deliver_exits();
+    BOOST_TEST(rig.engine.instance("p")->state == InstanceState::failing);
+    rig.world.advance_seconds(3);
+    BOOST_TEST(outcome_of(rig, stop).text == "p stopped");
+    rig.world.advance_seconds(30);
+    BOOST_TEST(state_of(rig, "p") == RunState::stopped);
+    BOOST_TEST(rig.world.count("stderr: /run/p.pid") == 1u);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(start_of_a_waiting_one_answers_and_does_nothing) {
+    ProgramSpec p = program("p");
+    p.delay = 60;
+    Rig rig(specs({p}));
+    rig.engine.start();
+    rig.world.exit_now(rig.world.pid_of("p"));
+    rig.world.deliver_exits();
+    const int launches = rig.world.launches;
+    const RequestOutcome a = answer_of(rig.engine.start_program("p"));
+    BOOST_TEST(a.ok);
+    BOOST_TEST(a.text == "p is waiting to restart (angelctl restart starts it now)");
+    BOOST_TEST(rig.world.launches == launches);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test
