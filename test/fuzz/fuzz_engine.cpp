@@ -262,10 +262,11 @@ Event queue_event(FuzzedDataProvider& in) {
         case 5: case 6: e.kind = Event::Kind::say; break;
         case 7: case 8: e.kind = Event::Kind::restart; break;
         default:
+            // Shutdown as before (a tenth); angelctl stop and start often enough to meet.
             switch (in.ConsumeIntegralInRange(0, 9)) {
                 case 0: e.kind = Event::Kind::shutdown; break;
-                case 1: e.kind = Event::Kind::stop; break;
-                case 2: e.kind = Event::Kind::start; break;
+                case 1: case 2: case 3: case 4: e.kind = Event::Kind::stop; break;
+                case 5: case 6: case 7: case 8: e.kind = Event::Kind::start; break;
                 default: e.kind = Event::Kind::say; break;
             }
             break;
@@ -282,6 +283,22 @@ pid_t live_program(const FakeWorld& w, std::size_t pick) {
         if (!p.logger) pids.push_back(pid);
     }
     return pids.empty() ? 0 : pids[pick % pids.size()];
+}
+
+/// angelctl restart, stop or start of the `pick`th id of the config angel last loaded.
+void ask(Rig& rig, Judge& judge, Event::Kind kind, std::size_t pick) {
+    if (!rig.world.loaded || rig.world.loaded->empty()) return;
+    auto it = rig.world.loaded->begin();
+    std::advance(it, pick % rig.world.loaded->size());
+    if (kind == Event::Kind::restart) {
+        (void)rig.engine.restart(it->first);
+    } else if (kind == Event::Kind::stop) {
+        judge.stop_asked.insert(it->first);
+        (void)rig.engine.stop_program(it->first);
+    } else {
+        (void)rig.engine.start_program(it->first);
+        if (!rig.engine.is_held(it->first)) judge.stop_asked.erase(it->first);
+    }
 }
 
 void deliver(Rig& rig, Judge& judge, ProgramSpecs& current, Event& e) {
@@ -301,21 +318,8 @@ void deliver(Rig& rig, Judge& judge, ProgramSpecs& current, Event& e) {
             return;
         case Event::Kind::restart:
         case Event::Kind::stop:
-        case Event::Kind::start: {
-            if (!rig.world.loaded || rig.world.loaded->empty()) return;
-            auto it = rig.world.loaded->begin();
-            std::advance(it, e.pick % rig.world.loaded->size());
-            if (e.kind == Event::Kind::restart) {
-                (void)rig.engine.restart(it->first);
-            } else if (e.kind == Event::Kind::stop) {
-                judge.stop_asked.insert(it->first);
-                (void)rig.engine.stop_program(it->first);
-            } else {
-                (void)rig.engine.start_program(it->first);
-                if (!rig.engine.is_held(it->first)) judge.stop_asked.erase(it->first);
-            }
-            return;
-        }
+        case Event::Kind::start:
+            return ask(rig, judge, e.kind, e.pick);
         case Event::Kind::shutdown:
             judge.shutdown = true;
             rig.engine.on_shutdown_signal();
@@ -402,12 +406,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 7:
                 rig.world.ignore_term_for.insert(in.ConsumeBool() ? "srvs0" : "run");
                 break;
-            case 8:
-                if (in.ConsumeIntegralInRange(0, 9) == 0) {
+            case 8: {
+                // The draw picks too, so that inputs from before stop and start read the same.
+                const int r = in.ConsumeIntegralInRange(0, 9);
+                if (r == 0) {
                     judge.shutdown = true;
                     rig.engine.on_shutdown_signal();
+                } else if (r <= 4) {
+                    ask(rig, judge, Event::Kind::stop, static_cast<std::size_t>(r - 1));
+                } else if (r <= 8) {
+                    ask(rig, judge, Event::Kind::start, static_cast<std::size_t>(r - 5));
                 }
                 break;
+            }
             default:  // 9, 10
                 instant(rig, judge, current, in);
                 break;
