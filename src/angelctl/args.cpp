@@ -11,6 +11,10 @@ std::string usage_text() {
            "  status [ID...] [--json]  one line per instance; exit 3 if any is not running\n"
            "  restart ID... [--timeout SECONDS]\n"
            "                           replace start-first (served programs) or stop and start; waits\n"
+           "  stop ID... [--timeout SECONDS]\n"
+           "                           stop and hold down (not restarted, even by a HUP) until start; waits\n"
+           "  start ID... [--timeout SECONDS]\n"
+           "                           start a stopped program, or a done/failed one-shot again; waits\n"
            "  reload [--timeout SECONDS]\n"
            "                           as a HUP; waits and prints the outcome\n"
            "  signal ID... SIG         send SIG (USR1, SIGHUP, 10...) to the programs' processes\n"
@@ -64,15 +68,17 @@ std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& 
             out.operands.push_back(a);
         }
     }
-    if (out.command.empty()) return UsageError{"no command (status, restart, reload, signal, metrics, check)"};
+    if (out.command.empty()) return UsageError{"no command (status, restart, stop, start, reload, signal, metrics, check)"};
     const std::string& c = out.command;
-    if (c != "status" && c != "restart" && c != "reload" && c != "signal" && c != "metrics" &&
-        c != "check") {
+    const bool waits = c == "restart" || c == "stop" || c == "start";  // per program, like restart
+    if (c != "status" && !waits && c != "reload" && c != "signal" && c != "metrics" && c != "check") {
         return UsageError{"unknown command " + c};
     }
     if (out.json && c != "status") return UsageError{"--json is an option of status"};
-    if (out.timeout && c != "restart" && c != "reload") return UsageError{"--timeout is an option of restart and reload"};
-    if (c == "restart" && out.operands.empty()) return UsageError{"restart: name at least one program"};
+    if (out.timeout && !waits && c != "reload") {
+        return UsageError{"--timeout is an option of restart, stop, start and reload"};
+    }
+    if (waits && out.operands.empty()) return UsageError{c + ": name at least one program"};
     if (c == "reload" && !out.operands.empty()) return UsageError{"reload takes no operand"};
     if (c == "metrics" && !out.operands.empty()) return UsageError{"metrics takes no operand"};
     if (c == "signal" && out.operands.size() < 2) return UsageError{"signal: name programs and a signal (signal web USR1)"};

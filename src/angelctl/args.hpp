@@ -17,10 +17,10 @@ inline constexpr int kMaxTimeout = 86400;
 struct Args {
     std::optional<std::string> socket;  ///< -s SOCKET
     std::optional<std::string> config;  ///< -c CONFIG: its top-level `control`
-    std::string command;                ///< status, restart, reload, signal, check
+    std::string command;                ///< status, restart, stop, start, reload, signal, metrics, check
     std::vector<std::string> operands;  ///< ids; signal: ID... SIG; check: CONFIG
     bool json = false;                  ///< status --json
-    std::optional<int> timeout;         ///< restart, reload --timeout SECONDS: give up after
+    std::optional<int> timeout;         ///< restart, stop, start, reload --timeout SECONDS: give up after
 };
 
 struct Help {};

@@ -1,5 +1,5 @@
-// angelctl: asks a running angel over its control socket (status, restart, reload,
-// signal), or checks a config file without one. See man/angelctl.1.
+// angelctl: asks a running angel over its control socket (status, restart, stop,
+// start, reload, signal), or checks a config file without one. See man/angelctl.1.
 //
 // Exit status: 0 done; 1 failed (angel said no, or could not be reached); 2 usage;
 // 3 status: an instance shown is not running (as `systemctl is-active`).
@@ -188,7 +188,8 @@ int run(const angelctl::Args& args) {
     if (auto* status = std::get_if<int>(&path)) return *status;
     // status and signal answer at once; restart and reload take as long as the
     // programs take (termgrace, readiness), so they wait.
-    const bool waits = args.command == "restart" || args.command == "reload";
+    const bool per_program = args.command == "restart" || args.command == "stop" || args.command == "start";
+    const bool waits = per_program || args.command == "reload";
     auto line = exchange(std::get<std::string>(path), angel::control::render_request(request),
                          Patience{waits ? -1 : 30000, args.timeout});
     if (auto* status = std::get_if<int>(&line)) return *status;
@@ -196,9 +197,9 @@ int run(const angelctl::Args& args) {
     if (auto* error = std::get_if<std::string>(&parsed)) return fail(*error);
     const Reply& reply = std::get<Reply>(parsed);
     if (!reply.ok) {
-        // A restart's reply has a line per program, each an error line of its own; any
+        // A restart's (stop's, start's) reply has a line per program, each an error line of its own; any
         // other error is one text (a config error may span lines), as angel has it.
-        if (args.command != "restart") {
+        if (!per_program) {
             std::cerr << "angelctl: " << reply.text << "\n";
             return kFailed;
         }

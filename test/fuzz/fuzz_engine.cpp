@@ -1,6 +1,6 @@
 // libFuzzer target for the whole decision model: random configs (original and served
 // programs, counts, readiness kinds, surges), reloads, exits, readiness messages,
-// restart requests, bind failures, time, and shutdown, driven through the engine on
+// restart, stop and start requests, bind failures, time, and shutdown, driven through the engine on
 // the unit tests' fake world. Several events may happen at one instant, in an order
 // the input chooses (timers due then included). Findings: a crash or sanitizer
 // report, an exception out of a handler (the fake world throws on a signal to a pid
@@ -100,6 +100,7 @@ std::pair<std::int64_t, std::int64_t> block_size(const ProgramSpecs& config, con
 struct Judge {
     FakeWorld& w;
     bool shutdown = false;      ///< a shutdown was asked: everything may be stopped
+    std::set<std::string> stop_asked;  ///< ids angelctl stop was asked for (and no start since)
     std::string violation;      ///< the first one seen, reported after its event
 
     std::set<pid_t> ready_pids() const {
@@ -122,6 +123,7 @@ struct Judge {
         auto want = w.loaded->find(spec.id);
         if (want == w.loaded->end() || !is_served(want->second) || want->second.serve->group != spec.serve->group) return;
         if (effective_surge(*want->second.serve) == 0) return;
+        if (stop_asked.contains(spec.id)) return;  // angelctl stop: no replacement wanted
         for (const auto& [other, q] : w.live) {
             if (other == pid || q.logger || has_stop_signal(q) || !ready.contains(other)) continue;
             if (w.launched_specs.at(other).id == spec.id) return;  // a ready replacement
@@ -227,6 +229,13 @@ void settle_and_check(Rig& rig, const Judge& judge, const ProgramSpecs& config) 
         const std::string& id = entry.first;
         const ProgramSpec& spec = entry.second;
         if (spec.serve && spec.serve->maxage) continue;  // may be recycling right now
+        if (rig.engine.is_held(id)) {
+            // angelctl stop holds it down: nothing of it may run.
+            for (const auto& [pid, p] : rig.world.live) {
+                if (!p.logger && rig.world.launched_specs.at(pid).id == id) finding("stopped " + id + " runs", rig.world);
+            }
+            continue;
+        }
         const bool runs = std::any_of(rig.world.live.begin(), rig.world.live.end(), [&](const auto& entry) {
             const auto& [pid, p] = entry;
             return !p.logger && !has_stop_signal(p) && rig.world.launched_specs.at(pid) == spec &&
@@ -238,7 +247,7 @@ void settle_and_check(Rig& rig, const Judge& judge, const ProgramSpecs& config) 
 
 /// One event at the current instant, its parameters drawn when it is queued.
 struct Event {
-    enum class Kind { hup, hup_error, exit, say, restart, shutdown } kind;
+    enum class Kind { hup, hup_error, exit, say, restart, shutdown, stop, start } kind;
     std::size_t pick = 0;  ///< which live pid or desired id (modulo their number)
     ReadyMessage::Kind message = ReadyMessage::Kind::ready;
     ProgramSpecs config;
@@ -252,7 +261,15 @@ Event queue_event(FuzzedDataProvider& in) {
         case 3: case 4: e.kind = Event::Kind::exit; break;
         case 5: case 6: e.kind = Event::Kind::say; break;
         case 7: case 8: e.kind = Event::Kind::restart; break;
-        default: e.kind = in.ConsumeIntegralInRange(0, 9) == 0 ? Event::Kind::shutdown : Event::Kind::say; break;
+        default:
+            // Shutdown as before (a tenth); angelctl stop and start often enough to meet.
+            switch (in.ConsumeIntegralInRange(0, 9)) {
+                case 0: e.kind = Event::Kind::shutdown; break;
+                case 1: case 2: case 3: case 4: e.kind = Event::Kind::stop; break;
+                case 5: case 6: case 7: case 8: e.kind = Event::Kind::start; break;
+                default: e.kind = Event::Kind::say; break;
+            }
+            break;
     }
     e.pick = in.ConsumeIntegral<std::uint8_t>();
     e.message = static_cast<ReadyMessage::Kind>(in.ConsumeIntegralInRange(0, 3));
@@ -266,6 +283,22 @@ pid_t live_program(const FakeWorld& w, std::size_t pick) {
         if (!p.logger) pids.push_back(pid);
     }
     return pids.empty() ? 0 : pids[pick % pids.size()];
+}
+
+/// angelctl restart, stop or start of the `pick`th id of the config angel last loaded.
+void ask(Rig& rig, Judge& judge, Event::Kind kind, std::size_t pick) {
+    if (!rig.world.loaded || rig.world.loaded->empty()) return;
+    auto it = rig.world.loaded->begin();
+    std::advance(it, pick % rig.world.loaded->size());
+    if (kind == Event::Kind::restart) {
+        (void)rig.engine.restart(it->first);
+    } else if (kind == Event::Kind::stop) {
+        judge.stop_asked.insert(it->first);
+        (void)rig.engine.stop_program(it->first);
+    } else {
+        (void)rig.engine.start_program(it->first);
+        if (!rig.engine.is_held(it->first)) judge.stop_asked.erase(it->first);
+    }
 }
 
 void deliver(Rig& rig, Judge& judge, ProgramSpecs& current, Event& e) {
@@ -283,13 +316,10 @@ void deliver(Rig& rig, Judge& judge, ProgramSpecs& current, Event& e) {
         case Event::Kind::say:
             if (const pid_t pid = live_program(rig.world, e.pick)) rig.world.say(pid, e.message, "x");
             return;
-        case Event::Kind::restart: {
-            if (!rig.world.loaded || rig.world.loaded->empty()) return;
-            auto it = rig.world.loaded->begin();
-            std::advance(it, e.pick % rig.world.loaded->size());
-            (void)rig.engine.restart(it->first);
-            return;
-        }
+        case Event::Kind::restart:
+        case Event::Kind::stop:
+        case Event::Kind::start:
+            return ask(rig, judge, e.kind, e.pick);
         case Event::Kind::shutdown:
             judge.shutdown = true;
             rig.engine.on_shutdown_signal();
@@ -376,12 +406,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 7:
                 rig.world.ignore_term_for.insert(in.ConsumeBool() ? "srvs0" : "run");
                 break;
-            case 8:
-                if (in.ConsumeIntegralInRange(0, 9) == 0) {
+            case 8: {
+                // The draw picks too, so that inputs from before stop and start read the same.
+                const int r = in.ConsumeIntegralInRange(0, 9);
+                if (r == 0) {
                     judge.shutdown = true;
                     rig.engine.on_shutdown_signal();
+                } else if (r <= 4) {
+                    ask(rig, judge, Event::Kind::stop, static_cast<std::size_t>(r - 1));
+                } else if (r <= 8) {
+                    ask(rig, judge, Event::Kind::start, static_cast<std::size_t>(r - 5));
                 }
                 break;
+            }
             default:  // 9, 10
                 instant(rig, judge, current, in);
                 break;

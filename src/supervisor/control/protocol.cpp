@@ -91,7 +91,7 @@ std::variant<Request, std::string> parse_request(std::string_view line) {
         if (!j.contains("command") || !j.at("command").is_string()) return std::string("no command");
         r.command = j.at("command").get<std::string>();
         if (r.command != "status" && r.command != "restart" && r.command != "reload" && r.command != "signal" &&
-            r.command != "metrics") {
+            r.command != "metrics" && r.command != "stop" && r.command != "start") {
             return "unknown command " + r.command;
         }
         if (j.contains("ids")) {
@@ -106,7 +106,10 @@ std::variant<Request, std::string> parse_request(std::string_view line) {
             r.signal = j.at("signal").get<int>();
             if (r.signal < 1 || r.signal > SIGRTMAX) return "signal: no signal " + std::to_string(r.signal);
         }
-        if ((r.command == "restart" || r.command == "signal") && r.ids.empty()) return r.command + ": no program named";
+        if ((r.command == "restart" || r.command == "signal" || r.command == "stop" || r.command == "start") &&
+            r.ids.empty()) {
+            return r.command + ": no program named";
+        }
         return r;
     } catch (const std::exception& e) {
         return std::string("malformed request: ") + e.what();

@@ -21,14 +21,14 @@ inline constexpr int kVersion = 1;
 inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 
 struct Request {
-    std::string command;           ///< status, restart, reload, signal, metrics
+    std::string command;           ///< status, restart, stop, start, reload, signal, metrics
     std::vector<std::string> ids;  ///< ids or block names; none: all (status)
     int signal = 0;                ///< signal: its number
 };
 
 struct Reply {
     bool ok = true;
-    std::string text;                       ///< a restart's, reload's or signal's outcome; metrics; an error
+    std::string text;                       ///< a restart's, stop's, start's, reload's or signal's outcome; metrics; an error
     std::vector<InstanceStatus> instances;  ///< status
 };
 

@@ -24,13 +24,14 @@ enum class RunState : std::uint8_t {
     stopping,  ///< its kill is under way (it left the config, or a restart)
     failed,    ///< its last start failed (the next sync tries again), or a one-shot ended badly
     done,      ///< a one-shot that ended well and that `restart` keeps ended
+    stopped,   ///< angelctl stop holds it down until angelctl start
 };
 
 /// A child's part in its instance: the only one, or a served generation's.
 enum class ChildRole : std::uint8_t { main, serving, fresh, retiring };
 
-inline constexpr std::array<std::string_view, 6> kRunStateNames{"starting", "running", "waiting", "stopping", "failed",
-                                                                   "done"};
+inline constexpr std::array<std::string_view, 7> kRunStateNames{"starting", "running", "waiting", "stopping", "failed",
+                                                                   "done",     "stopped"};
 inline constexpr std::array<std::string_view, 4> kChildRoleNames{"main", "serving", "new", "retiring"};
 
 inline std::string_view name_of(RunState s) { return kRunStateNames[static_cast<std::size_t>(s)]; }

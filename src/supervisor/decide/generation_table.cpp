@@ -135,9 +135,14 @@ Transition retire(State, const Facts&) {
 
 Transition died_retiring(State, const Facts& f) {
     Transition t = to(State::gone);
-    if (f.was_ready) log(t, msg::ended_replaced);
+    if (f.was_ready) log(t, f.held ? msg::ended : msg::ended_replaced);
     act(t, Kind::forget);
     return t;
+}
+
+/// angelctl stop: a serving one RETIRING with nothing to replace it; a new one stopped.
+Transition stop_asked(State state, const Facts& f) {
+    return state == State::serving ? retire(state, f) : abandoned(state, f);
 }
 
 /// Its grace is over: it goes once it is reaped and its logger has ended.
@@ -149,11 +154,11 @@ Transition grace_over(State state, const Facts&) {
 
 // clang-format off
 constexpr Cell kTable[kGenerationStates][kGenerationEvents] = {
-    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown
-    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned},
-    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged},
-    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged},
-    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged},
+    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown    stop_asked
+    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned,  stop_asked},
+    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged,  stop_asked},
+    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible},
+    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible},
 };
 // clang-format on
 
@@ -189,6 +194,7 @@ std::string_view name_of(GenerationEvent event) {
         case Event::replaced: return "replaced";
         case Event::stop_first: return "stop_first";
         case Event::shutdown: return "shutdown";
+        case Event::stop_asked: return "stop_asked";
     }
     return "?";
 }

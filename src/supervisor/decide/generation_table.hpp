@@ -11,8 +11,9 @@
 //
 // The invariant this table carries (with the block's budget, decide/rollout): a
 // serving generation is stopped only when its replacement is ready (`replaced`), when
-// its block asked for surge 0's stop-first, or by the sync's kill queue when its id
-// leaves the config or angel shuts down; no event of a new generation touches it.
+// its block asked for surge 0's stop-first, when angelctl stop stops its slot, or by
+// the sync's kill queue when its id leaves the config or angel shuts down; no event of
+// a new generation touches it.
 // A generation is created by its spawn (a failed spawn creates none), so there is
 // no `spawned` event: it begins in `starting`.
 #pragma once
@@ -49,8 +50,9 @@ enum class GenerationEvent : std::uint8_t {
     replaced,         ///< its slot's new generation is ready: it makes room
     stop_first,       ///< surge 0: its block stops it before its replacement starts
     shutdown,         ///< angel shuts down
+    stop_asked,       ///< angelctl stop of its slot (only to starting and serving ones)
 };
-inline constexpr std::size_t kGenerationEvents = 14;
+inline constexpr std::size_t kGenerationEvents = 15;
 
 std::string_view name_of(GenerationState state);
 std::string_view name_of(GenerationEvent event);
@@ -60,7 +62,8 @@ struct GenerationFacts {
     bool wanted = true;        ///< ready: its spec is still its slot's desired one
     bool was_ready = false;    ///< exited: it had been ready (ENDED (replaced))
     bool has_pidfile = false;  ///< exited: its spec has a pidfile to remove
-    bool slot_desired = true;  ///< exited while serving: its id is still in the config
+    bool slot_desired = true;  ///< exited while serving: its id is still in the config (and not stopped)
+    bool held = false;         ///< exited while retiring: angelctl stop stopped it (ENDED, not replaced)
     std::string_view text;     ///< pidfile_failed, ready_timeout, recycle_due: borrowed
 };
 

@@ -93,6 +93,14 @@ bool not_restarted(Transition& t, const Facts& f) {
     return true;
 }
 
+/// angelctl stop held it down: STOPPED instead of WAITING (or of DONE/FAILED).
+bool held(Transition& t, const Facts& f) {
+    if (!f.hold) return false;
+    log(t, msg::stopped);
+    t.next = State::stopped;
+    return true;
+}
+
 /// ENDED, the pidfile goes, then QUIT or WAITING for the delay of the started-with
 /// spec (not of a newer config: spec 6), or DONE/FAILED when `restart` says so.
 Transition exited(State, const Facts& f) {
@@ -105,7 +113,7 @@ Transition exited(State, const Facts& f) {
         t.next = State::absent;
         return t;
     }
-    if (not_restarted(t, f)) return t;
+    if (held(t, f) || not_restarted(t, f)) return t;
     log(t, msg::waiting);
     const std::int64_t delay = f.wait ? *f.wait
                                : f.started_with != nullptr ? delay_seconds(*f.started_with)
@@ -138,21 +146,60 @@ Transition forget(State, const Facts&) {
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
+    if (f.desired != nullptr && held(t, f)) return t;
     act(t, Kind::end);
     return t;
 }
 
+/// A failing one stopped by angelctl ends its kill sequence at the KILL, possibly before
+/// its child is reaped: the reap comes to it stopped, and changes nothing.
+constexpr Cell stopped_child_reaped = unchanged;
+
+/// angelctl stop of a live child: the kill of a removal; its exit ends it stopped.
+Transition stop_running(State, const Facts&) {
+    Transition t = to(State::running);
+    log(t, msg::stop_requested);
+    act(t, Kind::hold);
+    act(t, Kind::stop_child);
+    return t;
+}
+
+/// angelctl stop of a child already being killed (KILL sent, or its pidfile failed):
+/// no second kill; its end leaves it stopped.
+Transition hold_dying(State state, const Facts&) {
+    Transition t = to(state);
+    log(t, msg::stop_requested);
+    act(t, Kind::hold);
+    return t;
+}
+
+/// angelctl stop with no child (its last start failed, waiting, done, failed): stopped at once.
+Transition stop_now(State state, const Facts&) {
+    Transition t = to(State::stopped);
+    if (state == State::waiting) act(t, Kind::cancel_delay);
+    log(t, msg::stopped);
+    return t;
+}
+
+/// angelctl start of a stopped or ended one: a fresh START with the desired spec.
+Transition start_asked(State, const Facts& f) {
+    Transition t;
+    log(t, msg::start_requested);
+    return begin_start(t, f);
+}
+
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done     stop_asked    start_asked
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible,   stop_now,     impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible,   impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible,   stop_running, impossible},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,  hold_dying,   impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done, hold_dying,   impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible,   stop_now,     impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
+    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,  impossible,   impossible,   start_asked},
 };
 // clang-format on
 
@@ -172,6 +219,7 @@ std::string_view name_of(InstanceState state) {
         case State::waiting: return "waiting";
         case State::done: return "done";
         case State::failed: return "failed";
+        case State::stopped: return "stopped";
     }
     return "?";
 }
@@ -188,6 +236,8 @@ std::string_view name_of(InstanceEvent event) {
         case Event::removed: return "removed";
         case Event::hard_killed: return "hard_killed";
         case Event::stop_done: return "stop_done";
+        case Event::stop_asked: return "stop_asked";
+        case Event::start_asked: return "start_asked";
     }
     return "?";
 }

@@ -9,6 +9,9 @@
 //                        +--pidfile_failed--> failing --stop_done--> absent
 //   running --exited--> done / failed when `restart` says no restart; a sync's
 //   spec_changed runs it again (START), removed ends it (QUIT).
+//   angelctl stop: running --stop_asked--> (its kill) --exited--> stopped; waiting,
+//   done, failed --stop_asked--> stopped at once; stopped --start_asked--> starting.
+//   A sync keeps a stopped one whatever its spec (start adopts the desired one); removed ends it.
 #pragma once
 
 #include <array>
@@ -32,8 +35,9 @@ enum class InstanceState : std::uint8_t {
     waiting,   ///< its child ended; the delay timer will RESTART it
     done,      ///< its child ended with an okexit status and `restart` keeps it ended
     failed,    ///< its child failed (other status, or a signal) and restart = "never" keeps it ended
+    stopped,   ///< angelctl stop holds it down: no child, not restarted before angelctl start
 };
-inline constexpr std::size_t kInstanceStates = 8;
+inline constexpr std::size_t kInstanceStates = 9;
 
 enum class InstanceEvent : std::uint8_t {
     start,           ///< a sync decided to start it
@@ -46,8 +50,10 @@ enum class InstanceEvent : std::uint8_t {
     removed,         ///< a sync's kill queue reached it: no longer desired (or shutdown)
     hard_killed,     ///< its current child got SIGKILL at the end of a grace period
     stop_done,       ///< the stop sequence of its own child (failing) is over
+    stop_asked,      ///< angelctl stop (never to starting or stopped: the engine answers those)
+    start_asked,     ///< angelctl start (only to stopped, done and failed: the engine answers the rest)
 };
-inline constexpr std::size_t kInstanceEvents = 10;
+inline constexpr std::size_t kInstanceEvents = 12;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);
@@ -63,6 +69,7 @@ struct InstanceFacts {
     std::optional<int> exit_status;             ///< exited: its exit status; nullopt = killed by a signal
     std::string_view exit_text;                 ///< exited: how it ended ("exit 3", "signal 9 (KILL)")
     bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
+    bool hold = false;                          ///< exited, stop_done: angelctl stop asked: it ends stopped
 };
 
 enum class InstanceActionKind : std::uint8_t {
@@ -74,6 +81,9 @@ enum class InstanceActionKind : std::uint8_t {
     stop_own_child,  ///< kill the instance's child with its termgrace (no pidfile removal)
     remove_pidfile,  ///< remove the started-with spec's pidfile
     arm_delay,       ///< arm the delay timer for `seconds`
+    cancel_delay,    ///< the delay timer will not RESTART it
+    hold,            ///< angelctl stop: its end leaves it stopped (the facts' `hold` from now on)
+    stop_child,      ///< kill its child as a removal does (stopsignal, termgrace, KILL; its logger)
     end,             ///< the instance leaves the running set (last action)
 };
 

@@ -33,10 +33,12 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
         if (kind == DecisionKind::start || kind == DecisionKind::rerun) ++plan.starts;
     };
     // An entry that goes (its id left, or changes kind): a live child is killed, an ended
-    // one-shot leaves at once, anything else (waiting, dying) is left to end on its own.
+    // one-shot or a stopped one leaves at once, anything else (waiting, dying) is left to
+    // end on its own. A stopped one that stays is kept, whatever its spec (a change waits
+    // for angelctl start, which reads the desired spec).
     auto remove = [&add](const std::string& id, const RunningEntry& entry) {
         if (entry.has_live_child) return add(DecisionKind::stop, id, entry.started_with, stop_target(entry));
-        add(entry.ended ? DecisionKind::forget : DecisionKind::keep, id, entry.started_with, {});
+        add(entry.ended || entry.held ? DecisionKind::forget : DecisionKind::keep, id, entry.started_with, {});
     };
     auto want = desired.begin();
     auto have = running.begin();

@@ -23,6 +23,7 @@ struct RunningEntry {
     pid_t logger_pid = 0;                       ///< its live logger, 0 if none
     bool served = false;                        ///< a served slot, not an original instance
     bool ended = false;                         ///< done/failed: `restart` keeps it ended, no child
+    bool held = false;                          ///< stopped by angelctl stop: kept whatever its spec, no child
 };
 
 /// The running set, by id (sorted, like the desired set).
@@ -51,7 +52,8 @@ enum class DecisionKind {
               ///< own WAITING -> RESTART brings the new spec (kill-then-restart)
     roll,     ///< a served slot whose desired spec changed: a start-first rollout (no kill)
     rerun,    ///< an ended one-shot (done/failed) whose desired spec changed: run it again
-    forget,   ///< an ended one-shot no longer desired (or changing kind): it leaves the running set
+    forget,   ///< an ended one-shot, or a stopped one, no longer desired (or changing kind): it
+              ///< leaves the running set
     keep,     ///< anything else: left alone
 };
 

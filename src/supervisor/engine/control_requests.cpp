@@ -92,7 +92,7 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                     s.state = RunState::starting;
                     break;
                 case InstanceState::running:
-                    s.state = inst->restart_stop ? RunState::stopping : RunState::running;
+                    s.state = inst->restart_stop || inst->hold ? RunState::stopping : RunState::running;
                     break;
                 case InstanceState::killed:
                 case InstanceState::failing:
@@ -108,6 +108,9 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                 case InstanceState::failed:
                     s.state = RunState::failed;
                     break;
+                case InstanceState::stopped:  // angelctl stop holds it down
+                    s.state = RunState::stopped;
+                    break;
             }
             // Left the config, its kill in progress: stopping, whatever its table state.
             if (!desired_.contains(id) && inst->pid > 0) s.state = RunState::stopping;
@@ -121,7 +124,11 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
             const bool wanted = desired_.contains(id);
             const Generation* serving = sl->serving();
             const Generation* candidate = sl->candidate();
-            if (serving != nullptr) {
+            const bool alive = std::any_of(sl->generations.begin(), sl->generations.end(),
+                                           [](const auto& g) { return g->alive(); });
+            if (sl->stopped) {
+                s.state = alive ? RunState::stopping : RunState::stopped;  // angelctl stop
+            } else if (serving != nullptr) {
                 s.state = wanted ? RunState::running : RunState::stopping;
                 s.pid = serving->pid;
                 s.uptime_seconds = seconds_between(serving->started, now);
@@ -153,16 +160,20 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
     return out;
 }
 
-std::variant<RestartToken, std::string> Supervisor::restart(const std::string& id) {
+std::variant<RequestToken, std::string> Supervisor::restart(const std::string& id) {
     if (scheduler_.shutdown_requested()) return std::string(msg::reply_shutting_down);
     if (!desired_.contains(id)) return std::string(msg::reply_no_program) + id;
     const History& h = history_[id];
-    RestartToken token{id, false, h.starts, h.start_failures, h.promotions};
+    RequestToken token{id, RequestToken::Ask::restart, false, h.starts, h.start_failures, h.promotions};
     std::optional<std::string> refused;
     guarded([&] {
         if (auto it = served_.find(id); it != served_.end()) {
             Slot& sl = *it->second;
             token.served = true;
+            if (sl.stopped) {
+                refused = id + std::string(msg::reply_is_stopped);
+                return;
+            }
             if (sl.serving() == nullptr) {
                 refused = id + std::string(msg::reply_no_serving);
                 return;
@@ -208,6 +219,13 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
                 refused = id + " is " + std::string(name_of(inst->state)) + std::string(msg::reply_ended) +
                           std::string(name_of(inst->spec.restart)) + std::string(msg::reply_ended_rerun);
                 return;
+            case InstanceState::stopped:
+                refused = id + std::string(msg::reply_is_stopped);
+                return;
+        }
+        if (inst->hold) {
+            refused = id + std::string(msg::reply_stopping);
+            return;
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
         fx_.log(Level::v2, program_context(id), msg::restart_requested);
@@ -223,22 +241,34 @@ std::variant<RestartToken, std::string> Supervisor::restart(const std::string& i
     return token;
 }
 
-std::optional<RequestOutcome> Supervisor::restart_outcome(const RestartToken& token) const {
+std::optional<RequestOutcome> Supervisor::request_outcome(const RequestToken& token) const {
     if (scheduler_.shutdown_requested()) return RequestOutcome{false, std::string(msg::reply_shutting_down)};
+    if (token.ask == RequestToken::Ask::stop) return stop_outcome(token);
+    if (token.ask == RequestToken::Ask::restart && is_held(token.id)) {
+        return RequestOutcome{false, token.id + std::string(msg::reply_was_stopped)};
+    }
     auto h = history_.find(token.id);
     if (h == history_.end()) return RequestOutcome{false, token.id + std::string(msg::reply_left)};
     if (token.served) {
         const Slot* sl = slot(token.id);
         if (h->second.promotions > token.promotions && sl && sl->serving()) {
-            return RequestOutcome{true, token.id + std::string(msg::reply_replaced) + std::to_string(sl->serving()->pid) + ")"};
+            const std::string_view done = token.ask == RequestToken::Ask::start ? msg::reply_started : msg::reply_replaced;
+            return RequestOutcome{true, token.id + std::string(done) + std::to_string(sl->serving()->pid) + ")"};
         }
         if (h->second.start_failures > token.start_failures) {
             return RequestOutcome{false, token.id + std::string(msg::reply_new_failed) + h->second.last_error + ")"};
         }
     } else {
         const Instance* inst = instance(token.id);
+        const std::string_view done = token.ask == RequestToken::Ask::start ? msg::reply_started : msg::reply_restarted;
         if (h->second.starts > token.starts && inst && inst->state == InstanceState::running && inst->pid > 0) {
-            return RequestOutcome{true, token.id + std::string(msg::reply_restarted) + std::to_string(inst->pid) + ")"};
+            return RequestOutcome{true, token.id + std::string(done) + std::to_string(inst->pid) + ")"};
+        }
+        if (token.ask == RequestToken::Ask::start && h->second.starts > token.starts && inst && inst->pid == 0 &&
+            inst->state != InstanceState::starting) {
+            // A one-shot may be over before the reply: how it ended is the outcome.
+            return RequestOutcome{inst->state == InstanceState::done,
+                                  token.id + std::string(msg::reply_started_ended) + h->second.last_exit + ")"};
         }
         if (h->second.start_failures > token.start_failures) {
             return RequestOutcome{false, token.id + ": " + h->second.last_error};

@@ -32,6 +32,8 @@ struct Instance {
     std::optional<std::int64_t> wait;    ///< maxdelay: the wait its exit computed
     std::unique_ptr<StopRun> restart_stop;  ///< angelctl restart: the stop of its child
     bool restart_now = false;            ///< angelctl restart: its next exit restarts at once
+    bool hold = false;                   ///< angelctl stop: its child's end leaves it stopped
+    std::unique_ptr<StopRun> hold_stop;  ///< angelctl stop: the kill of its child (a removal's)
     std::optional<int> exit_status;      ///< its last child's exit status; nullopt: a signal (restart)
     std::string exit_text;               ///< how its last child ended ("exit 0"), for the DONE line
 };

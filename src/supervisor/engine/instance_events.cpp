@@ -36,13 +36,17 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   wait,
                                   self->exit_status,
                                   self->exit_text,
-                                  restart_asked};
+                                  restart_asked,
+                                  self->hold};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
         }
         if (t.next != self->state) self->since = fx_.now();
         self->state = t.next;
+        // angelctl stop's hold lasts until the end of the child leaves it stopped (a failing
+        // one's child may be reaped before its kill sequence is over: that exit is not it).
+        if (t.next == InstanceState::stopped) self->hold = false;
         std::string ctx;
         for (const InstanceAction& a : t.actions) {
             switch (a.kind) {
@@ -86,6 +90,15 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                 case InstanceActionKind::arm_delay:
                     arm_delay(*self, a.seconds);
                     break;
+                case InstanceActionKind::cancel_delay:
+                    if (self->delay_timer) self->delay_timer->cancel();
+                    break;
+                case InstanceActionKind::hold:
+                    self->hold = true;
+                    break;
+                case InstanceActionKind::stop_child:
+                    start_hold_stop(*self);
+                    break;
                 case InstanceActionKind::end:
                     instances_.erase(instances_.find(self->id));  // last action: `self` is gone
                     return;
@@ -115,6 +128,19 @@ bool Supervisor::start_own_stop(Instance& inst) {
         if (Instance* self = find(id)) dispatch(*self, InstanceEvent::stop_done);
     });
     return inst.own_stop->begin();
+}
+
+void Supervisor::start_hold_stop(Instance& inst) {
+    // The sync's kill of this child (a HUP changed or removed it) is left to end it: a
+    // second one would only race it. angelctl restart's leaves the logger: it is replaced.
+    if (const StopRun* stop = sync_stop(); stop != nullptr && stop->target().pid == inst.pid) return;
+    inst.restart_stop.reset();
+    // As a removal: stopsignal, termgrace, KILL, and its logger too.
+    const StopTarget target = stop_target_of(inst.spec, inst.pid, inst.logger_pid);
+    inst.hold_stop = std::make_unique<StopRun>(*this, inst.id, target, [this, id = inst.id] {
+        if (Instance* self = find(id)) self->hold_stop.reset();
+    });
+    if (inst.hold_stop->begin()) inst.hold_stop.reset();
 }
 
 void Supervisor::arm_delay(Instance& inst, std::int64_t seconds) {

@@ -48,6 +48,7 @@ struct Slot {
     std::vector<std::unique_ptr<Generation>> generations;  ///< at most one starting, one serving
     bool held = false;                      ///< its serving one died: the restart delay runs
     bool restarting = false;                ///< the next new instance follows a RESTART
+    bool stopped = false;                   ///< angelctl stop: nothing starts, until angelctl start
     std::unique_ptr<Timer> restart_timer;
     /// Its serving one must be replaced: after a failed try, `automatic` (maxage, maxrss,
     /// STOPPING=1) tries again with the back-off; `asked` (angelctl restart) does not.

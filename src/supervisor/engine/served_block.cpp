@@ -77,7 +77,7 @@ void ServedBlock::count(Slot& slot) {
     const ProgramSpec* want = desired(slot);
     const Generation* serving = slot.serving();
     SlotTally now;
-    now.desired = want != nullptr;
+    now.desired = want != nullptr && !slot.stopped;  // a stopped slot needs nothing started
     now.serving = serving != nullptr;
     now.stale = serving != nullptr && (stale(*serving, want) || slot.recycle.has_value());
     now.candidate = slot.candidate() != nullptr;
@@ -86,7 +86,7 @@ void ServedBlock::count(Slot& slot) {
     tally_.add(slot.counted, -1);
     tally_.add(now, +1);
     slot.counted = now;
-    if (!now.desired && slot.generations.empty() && !now.held) leaving_.insert(slot.id);
+    if (!now.desired && slot.generations.empty() && !now.held && !slot.stopped) leaving_.insert(slot.id);
     const Need need = need_of(now);
     const std::uint64_t age = need == Need::replace ? serving->number : 0;
     if (need != slot.queued || age != slot.queued_age) {
@@ -112,10 +112,11 @@ void ServedBlock::dispatch(Slot& slot, Generation& first, GenerationEvent event,
         if (gen == nullptr) break;
         const ProgramSpec* want = desired(slot);
         GenerationFacts facts;
-        facts.wanted = want != nullptr && !stale(*gen, want);
+        facts.wanted = want != nullptr && !stale(*gen, want) && !slot.stopped;
         facts.was_ready = gen->was_ready;
         facts.has_pidfile = gen->spec.pidfile.has_value();
-        facts.slot_desired = want != nullptr;
+        facts.slot_desired = want != nullptr && !slot.stopped;
+        facts.held = slot.stopped;
         facts.text = current.text;
         const GenerationTransition t = step(gen->state, current.event, facts);
         if (!t.possible) {
@@ -232,7 +233,7 @@ void ServedBlock::pump() {
             auto it = slots_.find(id);
             if (it == slots_.end()) continue;
             Slot& slot = *it->second;
-            if (slot.counted.desired || !slot.generations.empty() || slot.held) continue;
+            if (slot.counted.desired || !slot.generations.empty() || slot.held || slot.stopped) continue;
             if (slot.queued != Need::none) needs_.erase(NeedKey{slot.queued, slot.queued_age, &slot});
             tally_.add(slot.counted, -1);
             sv_.served_.erase(slot.id);
@@ -449,6 +450,8 @@ void ServedBlock::forget(Slot& slot, std::uint64_t number) {
 void ServedBlock::on_load() {
     surge_ = 0;
     for (auto& [id, slot] : slots_) {
+        // A stopped slot stays stopped while its id stays in this block; else it is forgotten.
+        if (slot->stopped && desired(*slot) == nullptr) slot->stopped = false;
         count(*slot);
         if (const ProgramSpec* want = desired(*slot)) surge_ = effective_surge(*want->serve);
     }
@@ -545,6 +548,35 @@ void ServedBlock::on_retry_timer() { pump(); }
 
 void ServedBlock::restart(Slot& slot) {
     if (Generation* gen = slot.in_state(GenerationState::serving)) dispatch(slot, *gen, GenerationEvent::restart_asked);
+}
+
+void ServedBlock::stop_slot(Slot& slot) {
+    sv_.fx_.log(Level::v2, program_context(slot.id), msg::stop_requested);
+    slot.stopped = true;
+    slot.held = false;  // no restart after its delay
+    slot.restarting = false;
+    slot.recycle.reset();
+    if (slot.restart_timer) slot.restart_timer->cancel();
+    std::vector<std::uint64_t> live;
+    for (const auto& g : slot.generations) {
+        if (g->alive() && (g->state == GenerationState::starting || g->state == GenerationState::serving)) {
+            live.push_back(g->number);
+        }
+    }
+    ++depth_;
+    for (const std::uint64_t number : live) {
+        if (Generation* gen = slot.find(number)) dispatch(slot, *gen, GenerationEvent::stop_asked);
+    }
+    count(slot);
+    --depth_;
+    pump();
+}
+
+void ServedBlock::start_slot(Slot& slot) {
+    sv_.fx_.log(Level::v2, program_context(slot.id), msg::start_requested);
+    slot.stopped = false;
+    count(slot);  // desired again: an empty slot, first in the rollout's queue
+    pump();
 }
 
 void ServedBlock::check_memory() {

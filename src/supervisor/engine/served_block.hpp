@@ -50,6 +50,8 @@ public:
     void on_grace_over(Slot& slot, std::uint64_t number);
     void on_retry_timer();
     void restart(Slot& slot);     ///< angelctl restart of its serving instance
+    void stop_slot(Slot& slot);   ///< angelctl stop: every generation stopped, none started
+    void start_slot(Slot& slot);  ///< angelctl start: back to the rollout's count
     void recover();               ///< after a throwing handler: drop the dead, count again
     void listeners_in_use(std::vector<std::string>& out) const;
 

@@ -117,6 +117,7 @@ void Supervisor::recover() {
             case InstanceState::killed:
             case InstanceState::done:  // no child, no timer: nothing to redo
             case InstanceState::failed:
+            case InstanceState::stopped:
                 break;
         }
         it = drop ? instances_.erase(it) : std::next(it);

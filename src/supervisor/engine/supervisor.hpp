@@ -29,9 +29,11 @@
 
 namespace angel {
 
-/// What a restart waits for: its id's progress counters when it was asked.
-struct RestartToken {
+/// What a restart, stop or start waits for: its id's progress counters when it was asked.
+struct RequestToken {
+    enum class Ask : std::uint8_t { restart, stop, start };
     std::string id;
+    Ask ask = Ask::restart;
     bool served = false;
     std::uint64_t starts = 0;
     std::uint64_t start_failures = 0;
@@ -73,8 +75,16 @@ public:
     std::vector<InstanceStatus> status(const std::vector<std::string>& ids) const;
     /// Begins a restart: start-first for a served program, else TERM (termgrace) and a
     /// start without the delay. The token, or why it cannot begin.
-    std::variant<RestartToken, std::string> restart(const std::string& id);
-    std::optional<RequestOutcome> restart_outcome(const RestartToken& token) const;  ///< none: under way
+    std::variant<RequestToken, std::string> restart(const std::string& id);
+    /// angelctl stop: the kill of a removal, then held down (`stopped`) until angelctl start;
+    /// served programs: every instance of the slot. The token, or the answer at once (a
+    /// refusal, or nothing to do).
+    std::variant<RequestToken, RequestOutcome> stop_program(const std::string& id);
+    /// angelctl start: a stopped program, or an ended one-shot, starts with its desired spec.
+    std::variant<RequestToken, RequestOutcome> start_program(const std::string& id);
+    std::optional<RequestOutcome> request_outcome(const RequestToken& token) const;  ///< none: under way
+    /// angelctl stop holds it down (stopped, or its stop under way).
+    bool is_held(const std::string& id) const;
     std::size_t send_signal(const std::vector<std::string>& ids, int sig);  ///< children signalled
     /// As a HUP; the number of the reload to wait for, or why not.
     std::variant<std::uint64_t, std::string> request_reload();
@@ -142,6 +152,7 @@ private:
     };
     Outcome spawn_generation(Instance& instance);
     bool start_own_stop(Instance& instance);
+    void start_hold_stop(Instance& instance);
     void arm_delay(Instance& instance, std::int64_t seconds);
     void on_delay_elapsed(const std::string& id);
 
@@ -158,6 +169,10 @@ private:
                         const ServeLaunch* serve);
     /// A table was asked for a cell it does not have: one log line, counted, not acted on.
     void internal_error(const std::string& id, std::string_view table, std::string_view event, std::string_view state);
+
+    // stop_start.cpp: angelctl stop and start.
+    RequestToken token_for(const std::string& id, RequestToken::Ask ask);
+    std::optional<RequestOutcome> stop_outcome(const RequestToken& token) const;
 
     // served_routes.cpp: served programs' events, routed to their block (served_block.cpp).
     void sync_served(const std::vector<std::string>& starts);

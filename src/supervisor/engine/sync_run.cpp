@@ -12,6 +12,7 @@ void Supervisor::sync() {
         // left alone, and their presence keeps the sync from starting them twice.
         RunningEntry entry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid};
         entry.ended = inst->state == InstanceState::done || inst->state == InstanceState::failed;
+        entry.held = inst->state == InstanceState::stopped;
         view.emplace_hint(view.end(), id, entry);
     }
     for (const auto& [id, slot] : served_) {
@@ -29,7 +30,7 @@ void Supervisor::sync() {
                                       live ? serving->logger_pid : 0, !other_block});
     }
     SyncPlan plan = reconcile(desired_, view);
-    // Ended one-shots that left the config go now: no kill to wait for (opt-in `restart`).
+    // Ended one-shots and stopped programs that left the config go now: no kill to wait for.
     for (const Decision& d : plan.decisions) {
         if (d.kind != DecisionKind::forget) continue;
         if (Instance* inst = find(d.id)) dispatch(*inst, InstanceEvent::removed);

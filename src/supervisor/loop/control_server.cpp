@@ -170,15 +170,25 @@ void ControlServer::handle(const std::shared_ptr<Connection>& connection, const 
             control::Reply{true, "signal " + std::to_string(request.signal) + " sent to " + std::to_string(sent) +
                                      (sent == 1 ? " process" : " processes"), {}}));
     }
-    // restart: each id begins now; the reply waits for all of them.
+    // restart, stop, start: each id begins now; the reply waits for all of them.
     Pending pending{connection, false, 0, {}, {}};
     for (const std::string& id : ids) {
-        auto begun = engine_.restart(id);
-        if (auto* refused = std::get_if<std::string>(&begun)) {
-            pending.restarts.push_back(RestartToken{id});
-            pending.outcomes.push_back(RequestOutcome{false, *refused});
+        std::variant<RequestToken, RequestOutcome> begun = RequestOutcome{};
+        if (request.command == "restart") {
+            auto restart = engine_.restart(id);
+            if (auto* refused = std::get_if<std::string>(&restart)) {
+                begun = RequestOutcome{false, *refused};
+            } else {
+                begun = std::get<RequestToken>(restart);
+            }
         } else {
-            pending.restarts.push_back(std::get<RestartToken>(begun));
+            begun = request.command == "stop" ? engine_.stop_program(id) : engine_.start_program(id);
+        }
+        if (auto* now = std::get_if<RequestOutcome>(&begun)) {
+            pending.restarts.push_back(RequestToken{id});
+            pending.outcomes.push_back(*now);
+        } else {
+            pending.restarts.push_back(std::get<RequestToken>(begun));
             pending.outcomes.emplace_back();
         }
     }
@@ -197,7 +207,7 @@ bool ControlServer::finished(Pending& p) {
     bool all = true;
     for (std::size_t i = 0; i < p.restarts.size(); ++i) {
         if (p.outcomes[i]) continue;
-        p.outcomes[i] = engine_.restart_outcome(p.restarts[i]);
+        p.outcomes[i] = engine_.request_outcome(p.restarts[i]);
         if (!p.outcomes[i] && engine_.shutting_down()) p.outcomes[i] = RequestOutcome{false, "angel is shutting down"};
         all = all && p.outcomes[i].has_value();
     }

@@ -44,8 +44,8 @@ private:
         std::shared_ptr<Connection> connection;
         bool reload = false;
         std::uint64_t reload_wanted = 0;
-        std::vector<RestartToken> restarts;
-        std::vector<std::optional<RequestOutcome>> outcomes;  ///< per restart
+        std::vector<RequestToken> restarts;                   ///< restart, stop, start: one per id
+        std::vector<std::optional<RequestOutcome>> outcomes;  ///< per id
     };
 
     void take(int fd);  ///< an accepted connection (close-on-exec, non-blocking)

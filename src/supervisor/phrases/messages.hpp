@@ -83,6 +83,11 @@ inline constexpr std::string_view done_on_failure = "DONE, not restarted (restar
 inline constexpr std::string_view done_never = "DONE, not restarted (restart = \"never\"): ";
 inline constexpr std::string_view failed_never = "FAILED, not restarted (restart = \"never\"): ";
 
+// angelctl stop and start (opt-in: a config whose programs nobody stops logs none).
+inline constexpr std::string_view stop_requested = "STOP asked by angelctl";
+inline constexpr std::string_view stopped = "STOPPED by angelctl: not restarted before angelctl start";
+inline constexpr std::string_view start_requested = "START asked by angelctl";
+
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}
 inline constexpr std::string_view start_replacing = "START (new instance, replacing pid ";
@@ -131,7 +136,17 @@ inline constexpr std::string_view reply_replaced = " replaced (pid ";    // + "N
 inline constexpr std::string_view reply_restarted = " restarted (pid ";  // + "N)"
 inline constexpr std::string_view reply_new_failed = ": the new instance failed (";  // + "ERROR)"
 inline constexpr std::string_view reply_ended = " (restart = \"";  // ID is done|failed + this + POLICY
-inline constexpr std::string_view reply_ended_rerun = "\"); a HUP that changes its block runs it again";
+inline constexpr std::string_view reply_ended_rerun = "\"); angelctl start, or a HUP that changes its block, runs it again";
+inline constexpr std::string_view reply_stopped = " stopped";
+inline constexpr std::string_view reply_already_stopped = " is already stopped";
+inline constexpr std::string_view reply_started = " started (pid ";  // + "N)"
+inline constexpr std::string_view reply_started_ended = " started and ended (";  // + "exit 0)"
+inline constexpr std::string_view reply_already_running = " is already running";
+inline constexpr std::string_view reply_waiting = " is waiting to restart (angelctl restart starts it now)";
+inline constexpr std::string_view reply_is_stopped = " is stopped; angelctl start runs it";
+inline constexpr std::string_view reply_was_stopped = " was stopped by angelctl stop";
+inline constexpr std::string_view reply_started_again = " was started again before it stopped";
+inline constexpr std::string_view reply_stopping = " is stopping (angelctl stop); try again";
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";

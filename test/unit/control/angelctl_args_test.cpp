@@ -37,8 +37,12 @@ BOOST_AUTO_TEST_CASE(commands_and_options) {
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors) {
-    BOOST_TEST(error({}) == "no command (status, restart, reload, signal, metrics, check)");
-    BOOST_TEST(error({"stop"}) == "unknown command stop");
+    BOOST_TEST(error({}) == "no command (status, restart, stop, start, reload, signal, metrics, check)");
+    BOOST_TEST(error({"halt"}) == "unknown command halt");
+    BOOST_TEST(error({"stop"}) == "stop: name at least one program");
+    BOOST_TEST(error({"start"}) == "start: name at least one program");
+    BOOST_TEST(ok({"stop", "web", "db", "--timeout", "9"}).operands.size() == 2u);
+    BOOST_TEST(ok({"start", "web"}).command == "start");
     BOOST_TEST(error({"metrics", "web"}) == "metrics takes no operand");
     BOOST_TEST(ok({"metrics"}).command == "metrics");
     BOOST_TEST(error({"status", "-x"}) == "unknown option -x");
@@ -63,8 +67,8 @@ BOOST_AUTO_TEST_CASE(timeout_of_restart_and_reload) {
         BOOST_TEST(error({"reload", "--timeout", bad}) ==
                    std::string("--timeout: a whole number of seconds from 1 to 86400, not ") + bad);
     }
-    BOOST_TEST(error({"status", "--timeout", "2"}) == "--timeout is an option of restart and reload");
-    BOOST_TEST(error({"signal", "web", "USR1", "--timeout", "2"}) == "--timeout is an option of restart and reload");
+    BOOST_TEST(error({"status", "--timeout", "2"}) == "--timeout is an option of restart, stop, start and reload");
+    BOOST_TEST(error({"signal", "web", "USR1", "--timeout", "2"}) == "--timeout is an option of restart, stop, start and reload");
     BOOST_TEST(ok({"restart", "--", "--timeout"}).operands[0] == "--timeout");
 }
 

@@ -42,9 +42,29 @@ BOOST_AUTO_TEST_CASE(malformed_requests_are_errors) {
     BOOST_TEST(error_of(R"({"angel":1,"command":"status","ids":"web"})") == "ids must be a list of strings");
     BOOST_TEST(error_of(R"({"angel":1,"command":"status","ids":[1]})") == "ids must be a list of strings");
     BOOST_TEST(error_of(R"({"angel":1,"command":"restart"})") == "restart: no program named");
+    BOOST_TEST(error_of(R"({"angel":1,"command":"stop"})") == "stop: no program named");
+    BOOST_TEST(error_of(R"({"angel":1,"command":"start","ids":[]})") == "start: no program named");
     BOOST_TEST(error_of(R"({"angel":1,"command":"signal","ids":["a"]})") == "signal: no signal");
     BOOST_TEST(error_of(R"({"angel":1,"command":"signal","ids":["a"],"signal":0})") == "signal: no signal 0");
     BOOST_TEST(error_of(std::string(100000, '[')).starts_with("malformed request: "));  // deep nesting
+}
+
+BOOST_AUTO_TEST_CASE(stop_and_start_requests_and_the_stopped_state_round_trip) {
+    for (const char* command : {"stop", "start"}) {
+        auto parsed = parse_request(render_request(Request{command, {"web", "db"}, 0}));
+        BOOST_REQUIRE(std::holds_alternative<Request>(parsed));
+        BOOST_TEST(std::get<Request>(parsed).command == command);
+        BOOST_TEST(std::get<Request>(parsed).ids.size() == 2u);
+    }
+    InstanceStatus s;
+    s.id = "db";
+    s.state = RunState::stopped;
+    auto reply = parse_reply(render_reply(Reply{true, {}, {s}}));
+    BOOST_REQUIRE(std::holds_alternative<Reply>(reply));
+    BOOST_TEST((std::get<Reply>(reply).instances.at(0).state == RunState::stopped));
+    BOOST_TEST(render_status_json({s}).find("\"state\":\"stopped\"") != std::string::npos);
+    BOOST_TEST(render_status_lines({s}).starts_with("db  stopped   -"));
+    BOOST_TEST(!s.running());  // angelctl status exits 3, as `systemctl is-active` for a stopped unit
 }
 
 BOOST_AUTO_TEST_CASE(a_status_reply_round_trips) {

@@ -60,29 +60,29 @@ GenerationFacts facts() {
 constexpr std::array kStates = {S::starting, S::serving, S::retiring, S::gone};
 constexpr std::array kEvents = {E::ready,        E::pidfile_written, E::pidfile_failed, E::ready_timeout, E::readiness_eof,
                                 E::exited,       E::stopping,        E::recycle_due,    E::grace_elapsed, E::spec_changed,
-                                E::restart_asked, E::replaced,       E::stop_first,     E::shutdown};
+                                E::restart_asked, E::replaced,       E::stop_first,     E::shutdown,      E::stop_asked};
 
 constexpr const char* X = "impossible";
 
 /// The expected table: [state][event], in kEvents' order.
-const std::array<std::array<const char*, 14>, 4> kExpected = {{
+const std::array<std::array<const char*, 15>, 4> kExpected = {{
     // starting
     {"starting: write_pidfile", "serving: log:READY serve",
      "retiring: log:Failed to create pidfile report_error:why stop failed:NOT READY: its pidfile could not be written",
      "retiring: stop failed:why",
      "retiring: stop failed:NOT READY: closed its readiness descriptor before it was ready",
      "gone: log:ENDED failed:NOT READY: exited before it was ready forget", "starting:", X, X, "retiring: stop", X, X, X,
-     "retiring: stop"},
+     "retiring: stop", "retiring: stop"},
     // serving
     {"serving:", X, X, X, "serving:", "gone: log:ENDED remove_pidfile log:WAITING arm_restart forget",
      "serving: recycle:asked with STOPPING=1", "serving: recycle:why", X, "serving:",
      "serving: recycle_asked:asked by angelctl restart", "retiring: log_pid:RETIRING pid  stop",
-     "retiring: log_pid:RETIRING pid  stop", "serving:"},
+     "retiring: log_pid:RETIRING pid  stop", "serving:", "retiring: log_pid:RETIRING pid  stop"},
     // retiring
     {"retiring:", X, X, X, "retiring:", "gone: log:ENDED (replaced) forget", "retiring:", X, "retiring: forget",
-     "retiring:", X, X, X, "retiring:"},
+     "retiring:", X, X, X, "retiring:", X},
     // gone
-    {X, X, X, X, X, X, X, X, "gone: forget", "gone:", X, X, X, "gone:"},
+    {X, X, X, X, X, X, X, X, "gone: forget", "gone:", X, X, X, "gone:", X},
 }};
 
 
@@ -114,6 +114,16 @@ BOOST_AUTO_TEST_CASE(a_serving_one_dying_when_its_id_left_quits) {
     BOOST_TEST(render(step(S::serving, E::exited, f)) == "gone: log:ENDED log:QUIT forget");
 }
 
+BOOST_AUTO_TEST_CASE(a_served_one_stopped_by_angelctl_ends_not_replaced) {
+    GenerationFacts f = facts();
+    f.held = true;
+    f.slot_desired = false;
+    BOOST_TEST(render(step(S::retiring, E::exited, f)) == "gone: log:ENDED forget");
+    // A new instance that crossed its stop is never served.
+    f.wanted = false;
+    BOOST_TEST(render(step(S::starting, E::ready, f)) == "retiring: log_pid:RETIRING pid  stop");
+}
+
 BOOST_AUTO_TEST_CASE(a_retiring_one_that_never_served_dies_silently) {
     GenerationFacts f = facts();
     f.was_ready = false;
@@ -121,14 +131,14 @@ BOOST_AUTO_TEST_CASE(a_retiring_one_that_never_served_dies_silently) {
 }
 
 // The invariant, read off the table: no event of another generation, no load and no
-// shutdown stops a serving generation; only `replaced` (its successor is ready) and
-// surge 0's `stop_first` do.
-BOOST_AUTO_TEST_CASE(only_a_ready_successor_or_stop_first_stops_a_serving_generation) {
+// shutdown stops a serving generation; only `replaced` (its successor is ready),
+// surge 0's `stop_first` and an explicit angelctl stop do.
+BOOST_AUTO_TEST_CASE(only_a_ready_successor_or_stop_first_or_angelctl_stop_stops_a_serving_generation) {
     for (E e : kEvents) {
         const GenerationTransition t = step(S::serving, e, facts());
         if (!t.possible || e == E::exited) continue;
         const bool stops = t.next == S::retiring;
-        BOOST_TEST(stops == (e == E::replaced || e == E::stop_first), name_of(e));
+        BOOST_TEST(stops == (e == E::replaced || e == E::stop_first || e == E::stop_asked), name_of(e));
     }
 }
 

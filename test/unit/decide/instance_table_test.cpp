@@ -39,6 +39,9 @@ std::string render(const InstanceTransition& t) {
             case InstanceActionKind::stop_own_child: out += "stop_own_child"; break;
             case InstanceActionKind::remove_pidfile: out += "remove_pidfile"; break;
             case InstanceActionKind::arm_delay: out += "arm_delay:" + std::to_string(a.seconds); break;
+            case InstanceActionKind::cancel_delay: out += "cancel_delay"; break;
+            case InstanceActionKind::hold: out += "hold"; break;
+            case InstanceActionKind::stop_child: out += "stop_child"; break;
             case InstanceActionKind::end: out += "end"; break;
         }
     }
@@ -58,39 +61,46 @@ struct World {
 };
 
 constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed,
-                                S::failing, S::waiting,  S::done,    S::failed};
+                                S::failing, S::waiting,  S::done,    S::failed, S::stopped};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
-                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done};
+                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
+                                E::stop_asked, E::start_asked};
 
 /// The expected table, with the id desired: [state][event].
-const std::array<std::array<const char*, 10>, 8> kExpected = {{
+const std::array<std::array<const char*, 12>, 9> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "impossible"},
     // starting
     {"impossible", "running: log:RUNNING", "absent: report_error:boom end",
      "failing: log:Failed to create pidfile remember_error:boom stop_own_child", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "impossible", "impossible"},
     // running
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "running:", "running:", "killed:",
-     "impossible"},
+     "impossible", "running: log:STOP asked by angelctl hold stop_child", "impossible"},
     // killed
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
-     "killed:", "impossible"},
+     "killed:", "impossible", "killed: log:STOP asked by angelctl hold", "impossible"},
     // failing
     {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
-     "failing:", "absent: report_error:boom end"},
+     "failing:", "absent: report_error:boom end", "failing: log:STOP asked by angelctl hold", "impossible"},
     // waiting
     {"impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible"},
+     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible",
+     "stopped: cancel_delay log:STOPPED by angelctl: not restarted before angelctl start", "impossible"},
     // done
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible",
+     "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
     // failed
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible",
+     "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
+    // stopped
+    {"impossible", "impossible", "impossible", "impossible", "stopped:", "impossible", "impossible",
+     "absent: log:QUIT end", "impossible", "impossible", "impossible", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
 }};
 
 
@@ -218,6 +228,48 @@ BOOST_AUTO_TEST_CASE(a_rerun_of_an_id_no_longer_desired_quits) {
     }
 }
 
+// angelctl stop: the exit of a held child, with the other facts.
+
+BOOST_AUTO_TEST_CASE(the_exit_of_a_held_child_stops_it_whatever_restart_says) {
+    World w;
+    InstanceFacts f = w.facts();
+    f.hold = true;
+    const std::string stopped = "stopped: log:ENDED remove_pidfile log:STOPPED by angelctl: not restarted before angelctl start";
+    BOOST_TEST(render(step(S::running, E::exited, f)) == stopped);
+    BOOST_TEST(render(step(S::killed, E::exited, f)) == stopped);
+    f.restart_asked = true;  // angelctl restart's kill was under way: the stop wins
+    f.wait = 0;
+    BOOST_TEST(render(step(S::running, E::exited, f)) == stopped);
+    w.spec.restart = RestartPolicy::never;
+    f.exit_status = 0;
+    BOOST_TEST(render(step(S::running, E::exited, f)) == stopped);
+}
+
+BOOST_AUTO_TEST_CASE(a_held_child_whose_id_left_quits) {
+    const World w;
+    InstanceFacts f = w.facts(false);
+    f.hold = true;
+    BOOST_TEST(render(step(S::running, E::exited, f)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+    BOOST_TEST(render(step(S::failing, E::stop_done, f)) == "absent: report_error:boom end");
+}
+
+BOOST_AUTO_TEST_CASE(a_held_failing_one_reports_its_error_and_stays_stopped) {
+    const World w;
+    InstanceFacts f = w.facts();
+    f.hold = true;
+    BOOST_TEST(render(step(S::failing, E::stop_done, f)) ==
+               "stopped: report_error:boom log:STOPPED by angelctl: not restarted before angelctl start");
+}
+
+BOOST_AUTO_TEST_CASE(a_start_of_an_id_no_longer_desired_quits) {
+    const World w;
+    for (S s : {S::stopped, S::done, S::failed}) {
+        BOOST_TEST(render(step(s, E::start_asked, w.facts(false))) ==
+                   "absent: log:START asked by angelctl log:START log:QUIT (missing from config on restart) end");
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
 
 }  // namespace angel

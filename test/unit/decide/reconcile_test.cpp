@@ -118,6 +118,25 @@ BOOST_AUTO_TEST_CASE(ended_one_shots_run_again_when_changed_and_leave_when_remov
     BOOST_TEST(plan.starts == 1u);  // `must start=1`: the rerun
 }
 
+// angelctl stop: a stopped program is kept whatever its spec, and leaves with its id.
+BOOST_AUTO_TEST_CASE(stopped_programs_are_kept_even_when_changed_and_leave_when_removed) {
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep"), spec("kept")});
+    const ProgramSpec chg_old = spec("chg", "true");
+    const ProgramSpec kept = spec("kept");
+    const ProgramSpec gone = spec("gone");
+    RunningEntry held_chg{&chg_old, false};
+    held_chg.held = true;
+    RunningEntry held_kept{&kept, false};
+    held_kept.held = true;
+    RunningEntry held_gone{&gone, false};
+    held_gone.held = true;
+    const RunningSet running = {{"chg", held_chg}, {"gone", held_gone}, {"kept", held_kept}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST(plan.empty());  // no `Must kill` line: nothing to kill or start
+    BOOST_TEST(ids_of(plan, {DecisionKind::forget}) == (Ids{"gone"}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(plan, {DecisionKind::keep}) == (Ids{"chg", "kept"}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
     const ProgramSpec base = spec("p");
     std::vector<ProgramSpec> variants(9, base);

@@ -89,11 +89,11 @@ BOOST_AUTO_TEST_CASE(restart_terms_and_starts_without_the_delay) {
     rig.world.advance_seconds(1);
     const pid_t before = rig.world.pid_of("p");
     auto begun = rig.engine.restart("p");
-    BOOST_REQUIRE(std::holds_alternative<RestartToken>(begun));
-    const RestartToken token = std::get<RestartToken>(begun);
+    BOOST_REQUIRE(std::holds_alternative<RequestToken>(begun));
+    const RequestToken token = std::get<RequestToken>(begun);
     rig.world.advance_seconds(0.1);
     BOOST_TEST((rig.world.signals_sent.back() == std::pair<pid_t, int>{before, SIGTERM}));
-    auto outcome = rig.engine.restart_outcome(token);
+    auto outcome = rig.engine.request_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(outcome->ok);
     const pid_t after = rig.world.pid_of("p");
@@ -128,13 +128,13 @@ BOOST_AUTO_TEST_CASE(restart_of_one_that_ignores_term_kills_after_termgrace) {
     rig.world.ignore_term_for.insert("sleep");
     rig.engine.start();
     const pid_t before = rig.world.pid_of("p");
-    const RestartToken token = std::get<RestartToken>(rig.engine.restart("p"));
+    const RequestToken token = std::get<RequestToken>(rig.engine.restart("p"));
     BOOST_TEST(std::get<std::string>(rig.engine.restart("p")) == "p is already restarting");
     rig.world.advance_seconds(1);
-    BOOST_TEST(!rig.engine.restart_outcome(token).has_value());
+    BOOST_TEST(!rig.engine.request_outcome(token).has_value());
     BOOST_TEST(rig.engine.status({"p"})[0].state == RunState::stopping);
     rig.world.advance_seconds(1.5);
-    auto outcome = rig.engine.restart_outcome(token);
+    auto outcome = rig.engine.request_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(outcome->ok);
     BOOST_TEST(rig.world.pid_of("p") != before);
@@ -149,9 +149,9 @@ BOOST_AUTO_TEST_CASE(restart_of_a_waiting_one_starts_it_now) {
     rig.world.exit_now(rig.world.pid_of("p"));
     rig.world.deliver_exits();
     const int launches = rig.world.launches;
-    const RestartToken token = std::get<RestartToken>(rig.engine.restart("p"));
+    const RequestToken token = std::get<RequestToken>(rig.engine.restart("p"));
     BOOST_TEST(rig.world.launches == launches + 1);
-    BOOST_TEST(rig.engine.restart_outcome(token).value().ok);
+    BOOST_TEST(rig.engine.request_outcome(token).value().ok);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_start_is_the_restarts_outcome) {
@@ -161,9 +161,9 @@ BOOST_AUTO_TEST_CASE(a_failed_start_is_the_restarts_outcome) {
     Rig rig(specs({p}));
     rig.engine.start();
     rig.world.unwritable.insert("/run/p.pid");
-    const RestartToken token = std::get<RestartToken>(rig.engine.restart("p"));
+    const RequestToken token = std::get<RequestToken>(rig.engine.restart("p"));
     rig.world.advance_seconds(1);
-    auto outcome = rig.engine.restart_outcome(token);
+    auto outcome = rig.engine.request_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(!outcome->ok);
     BOOST_TEST(outcome->text.find("permission denied") != std::string::npos);
@@ -175,17 +175,17 @@ BOOST_AUTO_TEST_CASE(restart_of_a_served_one_is_start_first) {
     rig.engine.start();
     const pid_t old = rig.world.live.begin()->first;
     rig.world.say(old, ReadyMessage::Kind::ready);
-    const RestartToken token = std::get<RestartToken>(rig.engine.restart("web-1"));
+    const RequestToken token = std::get<RequestToken>(rig.engine.restart("web-1"));
     BOOST_TEST(std::get<std::string>(rig.engine.restart("web-1")) == "web-1 is already being replaced");
     BOOST_TEST(rig.world.live.size() == 2u);  // the new one alongside, the old one serving
-    BOOST_TEST(!rig.engine.restart_outcome(token).has_value());
+    BOOST_TEST(!rig.engine.request_outcome(token).has_value());
     auto s = rig.engine.status({"web-1"});
     BOOST_TEST(s[0].state == RunState::running);
     BOOST_TEST(s[0].pid == old);
     BOOST_TEST(s[0].children.size() == 2u);
     const pid_t fresh = rig.world.live.rbegin()->first;
     rig.world.say(fresh, ReadyMessage::Kind::ready);
-    auto outcome = rig.engine.restart_outcome(token);
+    auto outcome = rig.engine.request_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(outcome->ok);
     BOOST_TEST(outcome->text == "web-1 replaced (pid " + std::to_string(fresh) + ")");
@@ -197,18 +197,18 @@ BOOST_AUTO_TEST_CASE(a_served_restart_whose_new_one_dies_keeps_the_old) {
     rig.engine.start();
     const pid_t old = rig.world.live.begin()->first;
     rig.world.say(old, ReadyMessage::Kind::ready);
-    const RestartToken token = std::get<RestartToken>(rig.engine.restart("web-1"));
+    const RequestToken token = std::get<RequestToken>(rig.engine.restart("web-1"));
     const pid_t fresh = rig.world.live.rbegin()->first;
     rig.world.exit_now(fresh);
     rig.world.deliver_exits();
-    auto outcome = rig.engine.restart_outcome(token);
+    auto outcome = rig.engine.request_outcome(token);
     BOOST_REQUIRE(outcome.has_value());
     BOOST_TEST(!outcome->ok);
     BOOST_TEST(rig.engine.slot("web-1")->serving()->pid == old);
     // Over: nothing retries it unasked, and a new restart may begin.
     rig.world.advance_seconds(120);
     BOOST_TEST(rig.world.live.size() == 1u);
-    BOOST_TEST(std::holds_alternative<RestartToken>(rig.engine.restart("web-1")));
+    BOOST_TEST(std::holds_alternative<RequestToken>(rig.engine.restart("web-1")));
 }
 
 BOOST_AUTO_TEST_CASE(signal_goes_to_live_children_and_groups) {

@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(angelctl_restart_stops_with_it) {
     rig.engine.start();
     const pid_t before = rig.world.pid_of("q");
     auto begun = rig.engine.restart("q");
-    BOOST_REQUIRE(std::holds_alternative<RestartToken>(begun));
+    BOOST_REQUIRE(std::holds_alternative<RequestToken>(begun));
     rig.world.advance_seconds(1.5);  // QUIT is not TERM here: KILL after the grace
     BOOST_TEST(signals_to(rig.world, before) == (std::vector<int>{SIGQUIT, SIGKILL}));
     BOOST_TEST(rig.world.pid_of("q") != before);
@@ -272,14 +272,14 @@ BOOST_AUTO_TEST_CASE(angelctl_restart_restarts_whatever_the_policy_but_not_a_don
     Rig rig(specs({one_shot("m", RestartPolicy::never)}));
     rig.engine.start();
     const pid_t before = rig.world.pid_of("m");
-    BOOST_REQUIRE(std::holds_alternative<RestartToken>(rig.engine.restart("m")));
+    BOOST_REQUIRE(std::holds_alternative<RequestToken>(rig.engine.restart("m")));
     rig.world.advance_seconds(0.1);
     BOOST_TEST(rig.world.pid_of("m") != before);  // TERM'd by angelctl: restarted
     exits(rig, "m", 0);
     auto refused = rig.engine.restart("m");
     BOOST_REQUIRE(std::holds_alternative<std::string>(refused));
     BOOST_TEST(std::get<std::string>(refused) ==
-               "m is done (restart = \"never\"); a HUP that changes its block runs it again");
+               "m is done (restart = \"never\"); angelctl start, or a HUP that changes its block, runs it again");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
