@@ -44,6 +44,24 @@ Transition begin_start(Transition t, const Facts& f) {
 
 Transition start(State, const Facts& f) { return begin_start(Transition{}, f); }
 
+/// `critical`: the program will not run again, so neither does angel. A start that
+/// failed has no exit status of its own: angel's for a failure, 1.
+void critical_end(Transition& t, const Facts& f, int code) {
+    if (f.started_with == nullptr || !f.started_with->critical) return;
+    t.actions.push(InstanceAction{Kind::exit_angel, Level::v2, {}, {}, 0, code});
+}
+inline constexpr int kFailedStartCode = 1;
+
+/// `after`: a new id whose first start waits; `text` names what it waits for.
+Transition hold(State, const Facts& f) {
+    Transition t = to(State::pending);
+    t.actions.push(InstanceAction{Kind::log, Level::v2, msg::waiting_for, f.text, 0, 0});
+    return t;
+}
+
+/// What it waited for runs: its first START, with the spec desired now.
+constexpr Cell release = start;
+
 Transition restart(State, const Facts& f) {
     Transition t;
     log(t, msg::restart);
@@ -61,6 +79,7 @@ Transition spawned(State, const Facts&) {
 Transition spawn_failed(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
+    critical_end(t, f, kFailedStartCode);
     act(t, Kind::end);
     return t;
 }
@@ -90,6 +109,7 @@ bool not_restarted(Transition& t, const Facts& f) {
                                                                                : msg::done_never;
     t.actions.push(InstanceAction{Kind::log, Level::v2, line, f.exit_text, 0});
     t.next = ok ? State::done : State::failed;
+    critical_end(t, f, f.exit_code);
     return true;
 }
 
@@ -127,7 +147,7 @@ constexpr Cell killed_again = unchanged;
 /// An ended one-shot whose spec a HUP changed runs again, as a fresh START.
 Transition rerun(State, const Facts& f) { return begin_start(Transition{}, f); }
 
-/// An ended one-shot that left the config (or shutdown) leaves the running set.
+/// An ended one-shot, or one still pending, that left the config (or shutdown) leaves the running set.
 Transition forget(State, const Facts&) {
     Transition t = to(State::absent);
     log(t, msg::quit);
@@ -138,21 +158,23 @@ Transition forget(State, const Facts&) {
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
+    critical_end(t, f, kFailedStartCode);
     act(t, Kind::end);
     return t;
 }
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed   stop_done     hold        deps_ready
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,   impossible,   hold,       impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,   impossible,   impossible, impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed,  impossible,   impossible, impossible},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,   impossible, impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,    failing_done, impossible, impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,   impossible,   impossible, impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   impossible, impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   impossible, impossible},
+    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,   impossible,   impossible, release},
 };
 // clang-format on
 
@@ -172,6 +194,7 @@ std::string_view name_of(InstanceState state) {
         case State::waiting: return "waiting";
         case State::done: return "done";
         case State::failed: return "failed";
+        case State::pending: return "pending";
     }
     return "?";
 }
@@ -188,6 +211,8 @@ std::string_view name_of(InstanceEvent event) {
         case Event::removed: return "removed";
         case Event::hard_killed: return "hard_killed";
         case Event::stop_done: return "stop_done";
+        case Event::hold: return "hold";
+        case Event::deps_ready: return "deps_ready";
     }
     return "?";
 }

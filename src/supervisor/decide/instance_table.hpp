@@ -9,6 +9,9 @@
 //                        +--pidfile_failed--> failing --stop_done--> absent
 //   running --exited--> done / failed when `restart` says no restart; a sync's
 //   spec_changed runs it again (START), removed ends it (QUIT).
+//   absent --hold--> pending --deps_ready--> starting: `after` holds a new id's first
+//   start until what it waits for runs; removed ends it (QUIT).
+//   `critical`: an end for good (done, failed, a failed start) also says exit_angel.
 #pragma once
 
 #include <array>
@@ -32,8 +35,9 @@ enum class InstanceState : std::uint8_t {
     waiting,   ///< its child ended; the delay timer will RESTART it
     done,      ///< its child ended with an okexit status and `restart` keeps it ended
     failed,    ///< its child failed (other status, or a signal) and restart = "never" keeps it ended
+    pending,   ///< `after`: its first start waits until each program it waits for runs
 };
-inline constexpr std::size_t kInstanceStates = 8;
+inline constexpr std::size_t kInstanceStates = 9;
 
 enum class InstanceEvent : std::uint8_t {
     start,           ///< a sync decided to start it
@@ -46,8 +50,10 @@ enum class InstanceEvent : std::uint8_t {
     removed,         ///< a sync's kill queue reached it: no longer desired (or shutdown)
     hard_killed,     ///< its current child got SIGKILL at the end of a grace period
     stop_done,       ///< the stop sequence of its own child (failing) is over
+    hold,            ///< a sync would start it, but `after` names programs not running yet (text: them)
+    deps_ready,      ///< every program its `after` names runs (and is ready) now
 };
-inline constexpr std::size_t kInstanceEvents = 10;
+inline constexpr std::size_t kInstanceEvents = 12;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);
@@ -63,6 +69,7 @@ struct InstanceFacts {
     std::optional<int> exit_status;             ///< exited: its exit status; nullopt = killed by a signal
     std::string_view exit_text;                 ///< exited: how it ended ("exit 3", "signal 9 (KILL)")
     bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
+    int exit_code = 0;                          ///< exited: the exit status, or 128 + the signal that killed it
 };
 
 enum class InstanceActionKind : std::uint8_t {
@@ -74,6 +81,7 @@ enum class InstanceActionKind : std::uint8_t {
     stop_own_child,  ///< kill the instance's child with its termgrace (no pidfile removal)
     remove_pidfile,  ///< remove the started-with spec's pidfile
     arm_delay,       ///< arm the delay timer for `seconds`
+    exit_angel,      ///< `critical`: stop every program as on TERM, then exit with `code`
     end,             ///< the instance leaves the running set (last action)
 };
 
@@ -83,12 +91,13 @@ struct InstanceAction {
     std::string_view message;  ///< log
     std::string_view text;     ///< report_error, remember_error, log's tail (borrowed from the facts)
     std::int64_t seconds = 0;  ///< arm_delay
+    int code = 0;              ///< exit_angel: angel's exit status
 };
 
 struct InstanceTransition {
     bool possible = true;  ///< false: this event cannot happen in this state (a bug if it does)
     InstanceState next = InstanceState::absent;
-    ActionList<InstanceAction, 8> actions;
+    ActionList<InstanceAction, 9> actions;
 };
 
 /// The table: what `event` does to an instance in `state`.

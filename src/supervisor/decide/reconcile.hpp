@@ -23,6 +23,7 @@ struct RunningEntry {
     pid_t logger_pid = 0;                       ///< its live logger, 0 if none
     bool served = false;                        ///< a served slot, not an original instance
     bool ended = false;                         ///< done/failed: `restart` keeps it ended, no child
+    bool pending = false;                       ///< `after` holds its first start: kept while desired
 };
 
 /// The running set, by id (sorted, like the desired set).

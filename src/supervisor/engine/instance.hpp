@@ -34,6 +34,7 @@ struct Instance {
     bool restart_now = false;            ///< angelctl restart: its next exit restarts at once
     std::optional<int> exit_status;      ///< its last child's exit status; nullopt: a signal (restart)
     std::string exit_text;               ///< how its last child ended ("exit 0"), for the DONE line
+    int exit_code = 1;                   ///< the same as a shell's code (128 + a signal), for `critical`
 };
 
 }  // namespace angel

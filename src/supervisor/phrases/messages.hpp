@@ -83,6 +83,13 @@ inline constexpr std::string_view done_on_failure = "DONE, not restarted (restar
 inline constexpr std::string_view done_never = "DONE, not restarted (restart = \"never\"): ";
 inline constexpr std::string_view failed_never = "FAILED, not restarted (restart = \"never\"): ";
 
+// The opt-in key `after`: a new program's first start waits; + the ids ("db, cache").
+inline constexpr std::string_view waiting_for = "WAITING for ";
+// The opt-in key `critical`, {main}: "Critical program ID ended for good; initiating
+// shutdown, exit status N" (instead of the TERM line; the shutdown's lines follow).
+inline constexpr std::string_view critical_program = "Critical program ";
+inline constexpr std::string_view critical_shutdown = " ended for good; initiating shutdown, exit status ";
+
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}
 inline constexpr std::string_view start_replacing = "START (new instance, replacing pid ";
@@ -131,6 +138,7 @@ inline constexpr std::string_view reply_replaced = " replaced (pid ";    // + "N
 inline constexpr std::string_view reply_restarted = " restarted (pid ";  // + "N)"
 inline constexpr std::string_view reply_new_failed = ": the new instance failed (";  // + "ERROR)"
 inline constexpr std::string_view reply_ended = " (restart = \"";  // ID is done|failed + this + POLICY
+inline constexpr std::string_view reply_pending = " has not started: it waits for ";  // + "db, cache"
 inline constexpr std::string_view reply_ended_rerun = "\"); a HUP that changes its block runs it again";
 
 // stderr texts that are not IOErrors.

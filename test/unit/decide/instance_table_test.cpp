@@ -39,6 +39,7 @@ std::string render(const InstanceTransition& t) {
             case InstanceActionKind::stop_own_child: out += "stop_own_child"; break;
             case InstanceActionKind::remove_pidfile: out += "remove_pidfile"; break;
             case InstanceActionKind::arm_delay: out += "arm_delay:" + std::to_string(a.seconds); break;
+            case InstanceActionKind::exit_angel: out += "exit_angel:" + std::to_string(a.code); break;
             case InstanceActionKind::end: out += "end"; break;
         }
     }
@@ -58,39 +59,47 @@ struct World {
 };
 
 constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed,
-                                S::failing, S::waiting,  S::done,    S::failed};
+                                S::failing, S::waiting,  S::done,    S::failed, S::pending};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
-                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done};
+                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
+                                E::hold,          E::deps_ready};
 
-/// The expected table, with the id desired: [state][event].
-const std::array<std::array<const char*, 10>, 8> kExpected = {{
+/// The expected table, with the id desired: [state][event]; the last two columns are
+/// `after`'s (hold, deps_ready).
+const std::array<std::array<const char*, 12>, 9> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "pending: log:WAITING for boom", "impossible"},
     // starting
     {"impossible", "running: log:RUNNING", "absent: report_error:boom end",
      "failing: log:Failed to create pidfile remember_error:boom stop_own_child", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "impossible", "impossible"},
     // running
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "running:", "running:", "killed:",
-     "impossible"},
+     "impossible", "impossible", "impossible"},
     // killed
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
-     "killed:", "impossible"},
+     "killed:", "impossible", "impossible", "impossible"},
     // failing
     {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
-     "failing:", "absent: report_error:boom end"},
+     "failing:", "absent: report_error:boom end", "impossible", "impossible"},
     // waiting
     {"impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible"},
+     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible",
+     "impossible", "impossible"},
     // done
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible", "impossible",
+     "impossible"},
     // failed
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible", "impossible",
+     "impossible"},
+    // pending: `after` holds its first start
+    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
+     "absent: log:QUIT end", "impossible", "impossible", "impossible", "starting: log:START adopt_spec spawn"},
 }};
 
 
@@ -216,6 +225,59 @@ BOOST_AUTO_TEST_CASE(a_rerun_of_an_id_no_longer_desired_quits) {
         BOOST_TEST(render(step(s, E::spec_changed, w.facts(false))) ==
                    "absent: log:START log:QUIT (missing from config on restart) end");
     }
+}
+
+// `after`: a pending program released once the id has left the config quits.
+BOOST_AUTO_TEST_CASE(a_release_of_an_id_no_longer_desired_quits) {
+    const World w;
+    BOOST_TEST(render(step(S::pending, E::deps_ready, w.facts(false))) ==
+               "absent: log:START log:QUIT (missing from config on restart) end");
+}
+
+// `critical`: every end for good also says exit_angel, with the program's status (128 +
+// the signal for a signal) or 1 for a failed start; an end that is restarted does not.
+
+InstanceFacts critical_exit(const ProgramSpec& spec, std::optional<int> status, std::string_view text, int code) {
+    InstanceFacts f{"w", &spec, &spec, {}, std::nullopt, status, text, false};
+    f.exit_code = code;
+    return f;
+}
+
+BOOST_AUTO_TEST_CASE(critical_end_for_good_exits_angel_with_its_status) {
+    World w;
+    w.spec.critical = true;
+    w.spec.restart = RestartPolicy::never;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): exit 3 exit_angel:3");
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, std::nullopt, "signal 9 (KILL)", 137))) ==
+               "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): signal 9 (KILL) "
+               "exit_angel:137");
+    BOOST_TEST(render(step(S::killed, E::exited, critical_exit(w.spec, 0, "exit 0", 0))) ==
+               "done: log:ENDED remove_pidfile log:DONE, not restarted (restart = \"never\"): exit 0 exit_angel:0");
+}
+
+BOOST_AUTO_TEST_CASE(critical_restarted_or_removed_does_not_exit_angel) {
+    World w;
+    w.spec.critical = true;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");  // restart = "always"
+    w.spec.restart = RestartPolicy::on_failure;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    w.spec.restart = RestartPolicy::never;
+    InstanceFacts gone = critical_exit(w.spec, 3, "exit 3", 3);
+    gone.desired = nullptr;  // a HUP removed it, or shutdown
+    BOOST_TEST(render(step(S::running, E::exited, gone)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+    InstanceFacts asked = critical_exit(w.spec, 0, "exit 0", 0);
+    asked.restart_asked = true;  // angelctl restart
+    BOOST_TEST(render(step(S::running, E::exited, asked)) == "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+}
+
+BOOST_AUTO_TEST_CASE(critical_failed_start_exits_angel_with_1) {
+    World w;
+    w.spec.critical = true;
+    BOOST_TEST(render(step(S::starting, E::spawn_failed, w.facts())) == "absent: report_error:boom exit_angel:1 end");
+    BOOST_TEST(render(step(S::failing, E::stop_done, w.facts())) == "absent: report_error:boom exit_angel:1 end");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
