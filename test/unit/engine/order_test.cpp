@@ -34,13 +34,6 @@ ProgramSpec served(const std::string& id, const std::string& port) {
     return s;
 }
 
-void exits(Rig& rig, const std::string& id, int wait_status) {
-    const pid_t pid = rig.world.pid_of(id);
-    rig.world.exit_statuses[pid] = wait_status;
-    rig.world.exit_now(pid);
-    rig.world.deliver_exits();
-}
-
 /// The pids signalled, in order, with the signal.
 std::vector<std::pair<pid_t, int>> signals(const FakeWorld& world) { return world.signals_sent; }
 
