@@ -98,19 +98,19 @@ void Supervisor::order_starts(std::vector<std::string>& starts) const {
 }
 
 void Supervisor::order_stops(std::vector<Decision>& kills) const {
+    if (kills.size() < 2) return;
+    // Without `after` among what runs, nothing to order and nothing copied: id order (D10).
+    const auto shown = [](const Slot& sl) { return sl.serving() != nullptr ? sl.serving() : sl.candidate(); };
+    bool after = false;
+    for (const auto& [id, inst] : instances_) after = after || !inst->spec.after.empty();
+    for (const auto& [id, sl] : served_) after = after || (shown(*sl) != nullptr && !shown(*sl)->spec.after.empty());
+    if (!after) return;
     // The started-with specs of what runs now: the desired set is cleared at shutdown.
     ProgramSpecs running;
-    bool after = false;
-    auto add = [&](const std::string& id, const ProgramSpec& spec) {
-        after = after || !spec.after.empty();
-        running.emplace(id, spec);
-    };
-    for (const auto& [id, inst] : instances_) add(id, inst->spec);
+    for (const auto& [id, inst] : instances_) running.emplace(id, inst->spec);
     for (const auto& [id, sl] : served_) {
-        const Generation* g = sl->serving() != nullptr ? sl->serving() : sl->candidate();
-        if (g != nullptr) add(id, g->spec);
+        if (const Generation* g = shown(*sl)) running.emplace(id, g->spec);
     }
-    if (!after) return;  // the original's id order (D10)
     AfterGraph graph;
     for (const auto& [id, spec] : running) {
         for (const std::string& name : spec.after) {
