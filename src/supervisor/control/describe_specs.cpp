@@ -69,6 +69,12 @@ std::string describe_specs(const ProgramSpecs& specs) {
             for (int status : s.okexit) ok += (ok.empty() ? "" : ", ") + std::to_string(status);
             line("okexit", s.okexit.size() == 1 ? ok : "[" + ok + "]");
         }
+        if (s.critical) line("critical", "on");
+        if (!s.after.empty()) {
+            std::string names;
+            for (const std::string& name : s.after) names += (names.empty() ? "" : ", ") + quoted(name);
+            line("after", s.after.size() == 1 ? names : "[" + names + "]");
+        }
         for (const auto& [name, value] : s.env) line("env." + name, quoted(value));
         if (s.serve) {
             const ServeSpec& v = *s.serve;

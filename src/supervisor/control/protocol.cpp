@@ -31,6 +31,7 @@ json instance_json(const InstanceStatus& s) {
     if (!s.last_error.empty()) out["last_error"] = s.last_error;
     if (s.ready) out["ready"] = *s.ready;
     if (s.wait_seconds) out["wait"] = *s.wait_seconds;
+    if (!s.waiting_for.empty()) out["waiting_for"] = s.waiting_for;
     json children = json::array();
     for (const ChildStatus& c : s.children) children.push_back(child_json(c));
     out["children"] = std::move(children);
@@ -51,6 +52,7 @@ InstanceStatus instance_from(const json& j) {
     s.last_error = j.value("last_error", std::string());
     if (j.contains("ready")) s.ready = j.at("ready").get<bool>();
     if (j.contains("wait")) s.wait_seconds = j.at("wait").get<std::int64_t>();
+    if (j.contains("waiting_for")) s.waiting_for = j.at("waiting_for").get<std::vector<std::string>>();
     if (j.contains("children")) {
         for (const json& c : j.at("children")) {
             const std::string role = c.at("role").get<std::string>();
@@ -166,6 +168,11 @@ std::string render_status_lines(const std::vector<InstanceStatus>& instances) {
         line += "  " + pad(s.pid > 0 ? "pid " + std::to_string(s.pid) : "-", 10);
         if (s.pid > 0) line += "  up " + pad(duration(s.uptime_seconds), 6);
         if (s.wait_seconds) line += "  wait " + duration(*s.wait_seconds);
+        if (!s.waiting_for.empty()) {
+            std::string ids;
+            for (const std::string& id : s.waiting_for) ids += (ids.empty() ? "" : ", ") + id;
+            line += "  waiting for " + ids;
+        }
         line += "  restarts " + std::to_string(s.restarts);
         if (!s.last_exit.empty()) line += "  last " + s.last_exit;
         if (s.ready) line += *s.ready ? "  ready" : "  not ready";

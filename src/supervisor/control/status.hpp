@@ -70,6 +70,7 @@ struct InstanceStatus {
     std::string last_error;      ///< the last start's error line, if it failed
     std::optional<bool> ready;   ///< served programs: the serving child is ready
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
+    std::vector<std::string> waiting_for;      ///< waiting: `after` holds its first start for these ids
     std::vector<ChildStatus> children;
     /// Whether it is as it should be (angelctl status exits 0): running, or a one-shot
     /// that ended well and that `restart` keeps ended (`done`).

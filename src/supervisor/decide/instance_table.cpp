@@ -44,6 +44,24 @@ Transition begin_start(Transition t, const Facts& f) {
 
 Transition start(State, const Facts& f) { return begin_start(Transition{}, f); }
 
+/// `critical`: the program will not run again, so neither does angel. A start that
+/// failed has no exit status of its own: angel's for a failure, 1.
+void critical_end(Transition& t, const Facts& f, int code) {
+    if (f.started_with == nullptr || !f.started_with->critical) return;
+    t.actions.push(InstanceAction{Kind::exit_angel, Level::v2, {}, {}, 0, code});
+}
+inline constexpr int kFailedStartCode = 1;
+
+/// `after`: a new id whose first start waits; `text` names what it waits for.
+Transition hold(State, const Facts& f) {
+    Transition t = to(State::pending);
+    t.actions.push(InstanceAction{Kind::log, Level::v2, msg::waiting_for, f.text, 0, 0});
+    return t;
+}
+
+/// What it waited for runs: its first START, with the spec desired now.
+constexpr Cell release = start;
+
 Transition restart(State, const Facts& f) {
     Transition t;
     log(t, msg::restart);
@@ -61,6 +79,7 @@ Transition spawned(State, const Facts&) {
 Transition spawn_failed(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
+    critical_end(t, f, kFailedStartCode);
     act(t, Kind::end);
     return t;
 }
@@ -90,6 +109,7 @@ bool not_restarted(Transition& t, const Facts& f) {
                                                                                : msg::done_never;
     t.actions.push(InstanceAction{Kind::log, Level::v2, line, f.exit_text, 0});
     t.next = ok ? State::done : State::failed;
+    critical_end(t, f, f.exit_code);
     return true;
 }
 
@@ -135,7 +155,7 @@ constexpr Cell killed_again = unchanged;
 /// An ended one-shot whose spec a HUP changed runs again, as a fresh START.
 Transition rerun(State, const Facts& f) { return begin_start(Transition{}, f); }
 
-/// An ended one-shot that left the config (or shutdown) leaves the running set.
+/// An ended one-shot, or one still pending, that left the config (or shutdown) leaves the running set.
 Transition forget(State, const Facts&) {
     Transition t = to(State::absent);
     log(t, msg::quit);
@@ -146,7 +166,8 @@ Transition forget(State, const Facts&) {
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
-    if (f.desired != nullptr && held(t, f)) return t;
+    if (f.desired != nullptr && held(t, f)) return t;  // angelctl stop: not an end for good
+    critical_end(t, f, kFailedStartCode);
     act(t, Kind::end);
     return t;
 }
@@ -173,7 +194,8 @@ Transition hold_dying(State state, const Facts&) {
     return t;
 }
 
-/// angelctl stop with no child (its last start failed, waiting, done, failed): stopped at once.
+/// angelctl stop with no child (its last start failed, waiting, done, failed, pending: its
+/// `after` hold is dropped with it): stopped at once.
 Transition stop_now(State state, const Facts&) {
     Transition t = to(State::stopped);
     if (state == State::waiting) act(t, Kind::cancel_delay);
@@ -190,16 +212,17 @@ Transition start_asked(State, const Facts& f) {
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done     stop_asked    start_asked
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible,   stop_now,     impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible,   impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible,   stop_running, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,  hold_dying,   impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done, hold_dying,   impossible},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible,   stop_now,     impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   stop_now,     start_asked},
-    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,  impossible,   impossible,   start_asked},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed   stop_done     stop_asked    start_asked  hold        deps_ready
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  hold,       impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,   impossible,   impossible,   impossible,  impossible, impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed,  impossible,   stop_running, impossible,  impossible, impossible},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,   hold_dying,   impossible,  impossible, impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,    failing_done, hold_dying,   impossible,  impossible, impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  impossible, impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible},
+    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,   impossible,   impossible,   start_asked, impossible, impossible},
+    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,   impossible,   stop_now,     impossible,  impossible, release},
 };
 // clang-format on
 
@@ -220,6 +243,7 @@ std::string_view name_of(InstanceState state) {
         case State::done: return "done";
         case State::failed: return "failed";
         case State::stopped: return "stopped";
+        case State::pending: return "pending";
     }
     return "?";
 }
@@ -238,6 +262,8 @@ std::string_view name_of(InstanceEvent event) {
         case Event::stop_done: return "stop_done";
         case Event::stop_asked: return "stop_asked";
         case Event::start_asked: return "start_asked";
+        case Event::hold: return "hold";
+        case Event::deps_ready: return "deps_ready";
     }
     return "?";
 }

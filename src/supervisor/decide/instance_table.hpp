@@ -12,6 +12,9 @@
 //   angelctl stop: running --stop_asked--> (its kill) --exited--> stopped; waiting,
 //   done, failed --stop_asked--> stopped at once; stopped --start_asked--> starting.
 //   A sync keeps a stopped one whatever its spec (start adopts the desired one); removed ends it.
+//   absent --hold--> pending --deps_ready--> starting: `after` holds a new id's first
+//   start until what it waits for runs; removed ends it (QUIT).
+//   `critical`: an end for good (done, failed, a failed start) also says exit_angel.
 #pragma once
 
 #include <array>
@@ -36,8 +39,9 @@ enum class InstanceState : std::uint8_t {
     done,      ///< its child ended with an okexit status and `restart` keeps it ended
     failed,    ///< its child failed (other status, or a signal) and restart = "never" keeps it ended
     stopped,   ///< angelctl stop holds it down: no child, not restarted before angelctl start
+    pending,   ///< `after`: its first start waits until each program it waits for runs
 };
-inline constexpr std::size_t kInstanceStates = 9;
+inline constexpr std::size_t kInstanceStates = 10;
 
 enum class InstanceEvent : std::uint8_t {
     start,           ///< a sync decided to start it
@@ -52,8 +56,10 @@ enum class InstanceEvent : std::uint8_t {
     stop_done,       ///< the stop sequence of its own child (failing) is over
     stop_asked,      ///< angelctl stop (never to starting or stopped: the engine answers those)
     start_asked,     ///< angelctl start (only to stopped, done and failed: the engine answers the rest)
+    hold,            ///< a sync would start it, but `after` names programs not running yet (text: them)
+    deps_ready,      ///< every program its `after` names runs (and is ready) now
 };
-inline constexpr std::size_t kInstanceEvents = 12;
+inline constexpr std::size_t kInstanceEvents = 14;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);
@@ -70,6 +76,7 @@ struct InstanceFacts {
     std::string_view exit_text;                 ///< exited: how it ended ("exit 3", "signal 9 (KILL)")
     bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
     bool hold = false;                          ///< exited, stop_done: angelctl stop asked: it ends stopped
+    int exit_code = 0;                          ///< exited: the exit status, or 128 + the signal that killed it
 };
 
 enum class InstanceActionKind : std::uint8_t {
@@ -84,6 +91,7 @@ enum class InstanceActionKind : std::uint8_t {
     cancel_delay,    ///< the delay timer will not RESTART it
     hold,            ///< angelctl stop: its end leaves it stopped (the facts' `hold` from now on)
     stop_child,      ///< kill its child as a removal does (stopsignal, termgrace, KILL; its logger)
+    exit_angel,      ///< `critical`: stop every program as on TERM, then exit with `code`
     end,             ///< the instance leaves the running set (last action)
 };
 
@@ -93,12 +101,13 @@ struct InstanceAction {
     std::string_view message;  ///< log
     std::string_view text;     ///< report_error, remember_error, log's tail (borrowed from the facts)
     std::int64_t seconds = 0;  ///< arm_delay
+    int code = 0;              ///< exit_angel: angel's exit status
 };
 
 struct InstanceTransition {
     bool possible = true;  ///< false: this event cannot happen in this state (a bug if it does)
     InstanceState next = InstanceState::absent;
-    ActionList<InstanceAction, 8> actions;
+    ActionList<InstanceAction, 9> actions;
 };
 
 /// The table: what `event` does to an instance in `state`.

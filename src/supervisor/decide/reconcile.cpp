@@ -38,7 +38,8 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
     // for angelctl start, which reads the desired spec).
     auto remove = [&add](const std::string& id, const RunningEntry& entry) {
         if (entry.has_live_child) return add(DecisionKind::stop, id, entry.started_with, stop_target(entry));
-        add(entry.ended || entry.held ? DecisionKind::forget : DecisionKind::keep, id, entry.started_with, {});
+        add(entry.ended || entry.held || entry.pending ? DecisionKind::forget : DecisionKind::keep, id,
+            entry.started_with, {});
     };
     auto want = desired.begin();
     auto have = running.begin();
@@ -51,7 +52,10 @@ SyncPlan reconcile(const ProgramSpecs& desired, const RunningSet& running) {
             ++have;
         } else {
             const RunningEntry& entry = have->second;
-            if (entry.served != is_served(want->second)) {
+            if (entry.pending && entry.served == is_served(want->second)) {
+                // Not started yet: its start reads the spec desired then, whatever it is now.
+                add(DecisionKind::keep, have->first, &want->second, {});
+            } else if (entry.served != is_served(want->second)) {
                 remove(have->first, entry);  // the kind changes: a start once the entry is gone
             } else if (entry.served) {
                 // A rollout starts new instances before the old ones go: nothing to kill here.

@@ -24,6 +24,7 @@ struct RunningEntry {
     bool served = false;                        ///< a served slot, not an original instance
     bool ended = false;                         ///< done/failed: `restart` keeps it ended, no child
     bool held = false;                          ///< stopped by angelctl stop: kept whatever its spec, no child
+    bool pending = false;                       ///< `after` holds its first start: kept while desired
 };
 
 /// The running set, by id (sorted, like the desired set).

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "supervisor/decide/start_order.hpp"
 #include "supervisor/engine/supervisor.hpp"
 #include "supervisor/spec/durations.hpp"
 #include "supervisor/spec/policy_keys.hpp"
@@ -111,6 +112,10 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                 case InstanceState::stopped:  // angelctl stop holds it down
                     s.state = RunState::stopped;
                     break;
+                case InstanceState::pending:  // `after`: its first start waits
+                    s.state = RunState::waiting;
+                    s.waiting_for = waiting_of(id);
+                    break;
             }
             // Left the config, its kill in progress: stopping, whatever its table state.
             if (!desired_.contains(id) && inst->pid > 0) s.state = RunState::stopping;
@@ -150,6 +155,9 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                                                                                : ChildRole::retiring;
                 s.children.push_back(ChildStatus{role, g->pid, seconds_between(g->started, now), g->was_ready});
             }
+        } else if (held_served_.contains(id)) {  // `after`: its slot waits
+            s.state = RunState::waiting;
+            s.waiting_for = waiting_of(id);
         } else {
             // In the config, nothing running: its last start failed (the next sync, at
             // most 10 s away, tries again) or the sync that starts it is still to come.
@@ -213,6 +221,9 @@ std::variant<RequestToken, std::string> Supervisor::restart(const std::string& i
             case InstanceState::killed:
             case InstanceState::failing:
                 refused = id + std::string(msg::reply_busy);
+                return;
+ case InstanceState::pending:
+                refused = id + std::string(msg::reply_pending) + joined(waiting_of(id));
                 return;
             case InstanceState::done:
             case InstanceState::failed:

@@ -36,6 +36,7 @@ struct Instance {
     std::unique_ptr<StopRun> hold_stop;  ///< angelctl stop: the kill of its child (a removal's)
     std::optional<int> exit_status;      ///< its last child's exit status; nullopt: a signal (restart)
     std::string exit_text;               ///< how its last child ended ("exit 0"), for the DONE line
+    int exit_code = 1;                   ///< the same as a shell's code (128 + a signal), for `critical`
 };
 
 }  // namespace angel

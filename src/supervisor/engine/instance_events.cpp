@@ -37,7 +37,8 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   self->exit_status,
                                   self->exit_text,
                                   restart_asked,
-                                  self->hold};
+                                  self->hold,
+                                  self->exit_code};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
@@ -98,6 +99,11 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                     break;
                 case InstanceActionKind::stop_child:
                     start_hold_stop(*self);
+                    break;
+                case InstanceActionKind::exit_angel:
+                    // Carried out once this event is over (settle): a shutdown begun here
+                    // would end instances, this one among them, under the loop above.
+                    if (!critical_) critical_ = CriticalEnd{self->id, a.code};
                     break;
                 case InstanceActionKind::end:
                     instances_.erase(instances_.find(self->id));  // last action: `self` is gone
@@ -188,6 +194,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         inst->exit_status = wait_status >= 0 && WIFEXITED(wait_status) ? std::optional<int>(WEXITSTATUS(wait_status))
                                                                        : std::nullopt;
         inst->exit_text = exit_text;
+        inst->exit_code = exit_code_of(wait_status).value_or(1);
         if (inst->restart_now) {
             // angelctl restart: not a quick failure for maxdelay (its wait stays), and
             // the exit restarts at once (dispatch reads restart_now).

@@ -48,6 +48,7 @@ void Supervisor::sync_served(const std::vector<std::string>& starts) {
         auto want = desired_.find(id);
         if (want == desired_.end() || !is_served(want->second)) continue;
         if (instances_.contains(id) || served_.contains(id)) continue;
+        if (hold_served(id)) continue;  // `after`: its slot waits
         const std::string& name = want->second.serve->group;
         auto& block = blocks_[name];
         if (!block) block = std::make_unique<ServedBlock>(*this, name);

@@ -5,6 +5,7 @@
 // control server asks request_outcome after every event.
 #include <algorithm>
 
+#include "supervisor/decide/start_order.hpp"
 #include "supervisor/engine/supervisor.hpp"
 
 namespace angel {
@@ -73,6 +74,7 @@ std::variant<RequestToken, RequestOutcome> Supervisor::stop_program(const std::s
             case InstanceState::waiting:
             case InstanceState::done:
             case InstanceState::failed:
+            case InstanceState::pending:  // `after`: its hold goes with it
                 return dispatch(*inst, InstanceEvent::stop_asked);
         }
     });
@@ -118,6 +120,9 @@ std::variant<RequestToken, RequestOutcome> Supervisor::start_program(const std::
                 return;
             case InstanceState::waiting:
                 out = answer(true, id, msg::reply_waiting);
+                return;
+            case InstanceState::pending:  // `after`: it starts once what it waits for runs
+                out = RequestOutcome{false, id + std::string(msg::reply_pending) + joined(waiting_of(id))};
                 return;
             case InstanceState::absent:
             case InstanceState::starting:

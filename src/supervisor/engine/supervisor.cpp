@@ -28,18 +28,30 @@ void Supervisor::on_hup() {
 }
 
 void Supervisor::on_shutdown_signal() {
-    guarded([this] {
-        if (!scheduler_.request_shutdown()) return;
-        fx_.log(Level::v2, msg::ctx_main, msg::shutdown_received);
-        fx_.notify("STOPPING=1");
-        fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
-        desired_.clear();
-        ++loads_;
-        for (auto& [name, block] : blocks_) block->on_load();
-        fx_.log(Level::v2, msg::ctx_main, msg::forcing_sync);
-        if (poll_timer_) poll_timer_->cancel();
-        pump();  // the final sync waits for the work in progress (D13, fixed)
-    });
+    guarded([this] { begin_shutdown(Level::v2, std::string(msg::shutdown_received)); });
+}
+
+void Supervisor::begin_shutdown(Level level, const std::string& line) {
+    if (!scheduler_.request_shutdown()) return;
+    fx_.log(level, msg::ctx_main, line);
+    fx_.notify("STOPPING=1");
+    fx_.log(Level::v2, msg::ctx_main, msg::clearing_config);
+    desired_.clear();
+    ++loads_;
+    for (auto& [name, block] : blocks_) block->on_load();
+    fx_.log(Level::v2, msg::ctx_main, msg::forcing_sync);
+    if (poll_timer_) poll_timer_->cancel();
+    pump();  // the final sync waits for the work in progress (D13, fixed)
+}
+
+void Supervisor::settle() {
+    release_pending();
+    if (critical_ && !critical_->begun) {
+        critical_->begun = true;
+        // Logged at -v 1 too: it is why angel ends, with a status that is not 0.
+        begin_shutdown(Level::v1, std::string(msg::critical_program) + critical_->id +
+                                      std::string(msg::critical_shutdown) + std::to_string(critical_->code));
+    }
 }
 
 const Instance* Supervisor::instance(const std::string& id) const {
@@ -69,6 +81,7 @@ void Supervisor::guarded(const std::function<void()>& handler) {
         {
             Depth depth(guard_depth_);
             handler();
+            if (guard_depth_ == 1) settle();
         }
         // The outermost event is over: requests that wait (restart, reload) look again.
         if (guard_depth_ == 0 && observer_) observer_();
@@ -118,6 +131,7 @@ void Supervisor::recover() {
             case InstanceState::done:  // no child, no timer: nothing to redo
             case InstanceState::failed:
             case InstanceState::stopped:
+            case InstanceState::pending:
                 break;
         }
         it = drop ? instances_.erase(it) : std::next(it);

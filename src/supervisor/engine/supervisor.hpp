@@ -90,6 +90,9 @@ public:
     std::variant<std::uint64_t, std::string> request_reload();
     std::optional<RequestOutcome> reload_outcome(std::uint64_t wanted) const;  ///< none: under way
     bool shutting_down() const { return scheduler_.shutdown_requested(); }
+    /// angel's exit status once the loop is over: 0, or a `critical` program's (its exit
+    /// status, 128 + the signal that killed it, 1 for a failed start).
+    int exit_status() const { return critical_ ? critical_->code : 0; }
 
     // What it holds, for tests and (later) status.
     Phase phase() const { return scheduler_.phase(); }
@@ -132,6 +135,11 @@ private:
     void begin_work(Work work);
     void finish_work();
     void finish_shutdown();
+    /// The shutdown of a TERM, logged with `line` first (the TERM line, or critical's).
+    void begin_shutdown(Level level, const std::string& line);
+    /// The outermost event is over: held starts that may go now go, and a `critical`
+    /// program's end begins the shutdown.
+    void settle();
     void load_and_sync();
     void arm_poll();
 
@@ -155,6 +163,16 @@ private:
     void start_hold_stop(Instance& instance);
     void arm_delay(Instance& instance, std::int64_t seconds);
     void on_delay_elapsed(const std::string& id);
+
+    // after_holds.cpp: `after`, carried out.
+    bool runs(const std::string& id) const;  ///< runs (and is ready): what `after` waits for
+    std::vector<std::string> waiting_of(const std::string& id) const;  ///< what its `after` waits for now
+    bool is_pending(const std::string& id) const;  ///< `after` holds its start (plain or served)
+    void start_new(const std::string& id);  ///< a new plain id: START, or held (pending)
+    bool hold_served(const std::string& id);  ///< a new served id: true while held
+    void release_pending();
+    void order_starts(std::vector<std::string>& starts) const;
+    void order_stops(std::vector<Decision>& kills) const;
 
     // spawn_child.cpp: the one spawn path of plain instances and served generations.
     struct Spawned {
@@ -209,6 +227,16 @@ private:
 
     Counters counters_;
     std::function<void()> load_observer_;
+
+    /// `critical`: the program whose end for good ends angel, and angel's exit status.
+    struct CriticalEnd {
+        std::string id;
+        int code = 0;
+        bool begun = false;  ///< its shutdown has begun
+    };
+    std::optional<CriticalEnd> critical_;
+    std::set<std::string> pending_;       ///< `after`: ids held (lazily pruned)
+    std::set<std::string> held_served_;   ///< ... of them, the served ones (no slot yet)
 };
 
 }  // namespace angel

@@ -13,7 +13,14 @@ void Supervisor::sync() {
         RunningEntry entry{&inst->spec, inst->state == InstanceState::running, inst->pid, inst->logger_pid};
         entry.ended = inst->state == InstanceState::done || inst->state == InstanceState::failed;
         entry.held = inst->state == InstanceState::stopped;
+        entry.pending = inst->state == InstanceState::pending;
         view.emplace_hint(view.end(), id, entry);
+    }
+    for (const std::string& id : held_served_) {
+        // `after` holds it before its slot exists: kept while desired, forgotten once not.
+        RunningEntry entry{nullptr, false, 0, 0, true};
+        entry.pending = true;
+        view.emplace(id, entry);
     }
     for (const auto& [id, slot] : served_) {
         // A served slot is killed by a sync only when it leaves the config: its serving
@@ -33,6 +40,7 @@ void Supervisor::sync() {
     // Ended one-shots and stopped programs that left the config go now: no kill to wait for.
     for (const Decision& d : plan.decisions) {
         if (d.kind != DecisionKind::forget) continue;
+        held_served_.erase(d.id);
         if (Instance* inst = find(d.id)) dispatch(*inst, InstanceEvent::removed);
     }
     if (plan.empty()) {
@@ -64,6 +72,9 @@ void Supervisor::sync() {
                 break;
         }
     }
+    // `after`: what waits for others stops before them (id order without it, D10).
+    order_stops(run.kills);
+    order_starts(run.starts);
     sync_.emplace(std::move(run));
     advance_sync();
 }
@@ -88,7 +99,8 @@ void Supervisor::end_sync() {
     }
     std::vector<std::string> starts = std::move(sync_->starts);
     sync_->active.reset();
-    // In id order (D24), new ids and ended one-shots whose spec changed alike.
+    // In id order (D24), new ids and ended one-shots whose spec changed alike (with
+    // `after`, in dependency order).
     for (const std::string& id : starts) {
         if (Instance* inst = find(id)) {
             if (inst->state == InstanceState::done || inst->state == InstanceState::failed) {
@@ -98,11 +110,7 @@ void Supervisor::end_sync() {
         }
         if (served_.contains(id)) continue;
         if (auto want = desired_.find(id); want != desired_.end() && is_served(want->second)) continue;
-        auto& slot = instances_[id];
-        slot = std::make_unique<Instance>();
-        slot->id = id;
-        slot->since = fx_.now();
-        dispatch(*slot, InstanceEvent::start);
+        start_new(id);  // START, or held by `after`
     }
     sync_served(starts);
     finish_work();

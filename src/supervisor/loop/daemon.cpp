@@ -82,7 +82,8 @@ int Daemon::run() {
                 supervisor_.start();
             }
             io_.run();
-            return 0;  // after "That's all folks!", as the original
+            // After "That's all folks!": 0 as the original, or a `critical` program's status.
+            return supervisor_.exit_status();
         } catch (const std::exception& e) {
             report_error(e.what());
         } catch (...) {

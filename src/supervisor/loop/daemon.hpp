@@ -27,7 +27,7 @@ public:
     ~Daemon();  ///< a control socket bound by a start-up that then failed: its file goes
 
     /// Start-up, then the event loop; returns the exit status: 1 for a fatal
-    /// start-up error, 0 after a TERM/INT shutdown.
+    /// start-up error, 0 after a TERM/INT shutdown, a `critical` program's status after its end.
     int run();
 
 private:

@@ -5,6 +5,7 @@
 
 #include "configurator/load.hpp"
 #include "supervisor/os/password_database.hpp"
+#include "supervisor/decide/start_order.hpp"
 #include "supervisor/spec/build_specs.hpp"
 
 namespace angel {
@@ -59,6 +60,8 @@ std::variant<ProgramSpecs, std::string> program_specs_of(const std::variant<conf
         if (auto* error = std::get_if<std::string>(&map)) return *error;
         auto built = build_specs(std::get<configurator::Map>(map), password_database_homes());
         if (auto* error = std::get_if<SpecError>(&built)) return std::move(error->text);
+        // `after` is checked on the whole set, last: a name that is no program, a cycle.
+        if (auto error = after_error(std::get<ProgramSpecs>(built))) return std::move(*error);
         return std::move(std::get<ProgramSpecs>(built));
     } catch (const std::exception& e) {  // e.g. memory for absurd counts: keep the last good set
         return std::string(e.what());

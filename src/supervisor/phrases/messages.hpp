@@ -87,6 +87,12 @@ inline constexpr std::string_view failed_never = "FAILED, not restarted (restart
 inline constexpr std::string_view stop_requested = "STOP asked by angelctl";
 inline constexpr std::string_view stopped = "STOPPED by angelctl: not restarted before angelctl start";
 inline constexpr std::string_view start_requested = "START asked by angelctl";
+// The opt-in key `after`: a new program's first start waits; + the ids ("db, cache").
+inline constexpr std::string_view waiting_for = "WAITING for ";
+// The opt-in key `critical`, {main}: "Critical program ID ended for good; initiating
+// shutdown, exit status N" (instead of the TERM line; the shutdown's lines follow).
+inline constexpr std::string_view critical_program = "Critical program ";
+inline constexpr std::string_view critical_shutdown = " ended for good; initiating shutdown, exit status ";
 
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}
@@ -147,6 +153,7 @@ inline constexpr std::string_view reply_is_stopped = " is stopped; angelctl star
 inline constexpr std::string_view reply_was_stopped = " was stopped by angelctl stop";
 inline constexpr std::string_view reply_started_again = " was started again before it stopped";
 inline constexpr std::string_view reply_stopping = " is stopping (angelctl stop); try again";
+inline constexpr std::string_view reply_pending = " has not started: it waits for ";  // + "db, cache"
 
 // stderr texts that are not IOErrors.
 inline constexpr std::string_view empty_command = "Prelude.head: empty list";

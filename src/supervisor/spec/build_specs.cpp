@@ -60,6 +60,10 @@ std::optional<SpecError> build_serves(ProgramDrafts& drafts) {
         if (draft.operate_keys.contains("restart") || draft.operate_keys.contains("okexit")) {
             return SpecError{id + ": 'restart' and 'okexit' are for programs without serve keys"};
         }
+        // Nor does it end for good: a served program `critical` could never fire.
+        if (draft.operate_keys.contains("critical")) {
+            return SpecError{id + ": 'critical' is for programs without serve keys"};
+        }
     }
     return std::nullopt;
 }

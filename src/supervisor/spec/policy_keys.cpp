@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -67,6 +68,27 @@ std::optional<std::vector<int>> okexit_of(const configurator::Value& value) {
     const auto status = exit_status_of(value);
     if (!status) return std::nullopt;
     out.push_back(*status);
+    return out;
+}
+
+std::optional<std::vector<std::string>> after_names_of(const configurator::Value& value) {
+    std::vector<std::string> out;
+    auto add = [&out](const configurator::Value& v) {
+        if (!v.is_string() || v.as_string().empty()) return false;
+        out.emplace_back(v.as_string());
+        return true;
+    };
+    if (value.is_list()) {
+        if (value.as_list().empty()) return std::nullopt;
+        for (const configurator::Value& v : value.as_list()) {
+            if (!add(v)) return std::nullopt;
+        }
+    } else if (!add(value)) {
+        return std::nullopt;
+    }
+    // Sorted and once each: `["a", "b"]` and `["b", "a"]` are one spec, not a change.
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

@@ -1,7 +1,8 @@
-// The values of the opt-in policy keys of a program: `stopsignal`, `restart`, `okexit`.
+// The values of the opt-in policy keys of a program: `stopsignal`, `restart`, `okexit`, `after`.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,5 +22,9 @@ std::string_view name_of(RestartPolicy policy);
 
 /// The exit statuses of an `okexit` value (a status 0..255 or a non-empty list), or nullopt.
 std::optional<std::vector<int>> okexit_of(const configurator::Value& value);
+
+/// The names of an `after` value (a non-empty string or a non-empty list of them), sorted,
+/// each once; or nullopt. Whether each names a program is checked on the whole set.
+std::optional<std::vector<std::string>> after_names_of(const configurator::Value& value);
 
 }  // namespace angel

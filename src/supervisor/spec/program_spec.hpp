@@ -48,6 +48,8 @@ struct ProgramSpec {
     int stopsignal = kDefaultStopSignal;     ///< opt-in: the signal that stops an instance (then KILL)
     RestartPolicy restart = RestartPolicy::always;  ///< opt-in: restart after an exit of its own
     std::vector<int> okexit{0};              ///< opt-in: exit statuses that are a success (on-failure)
+    bool critical = false;                   ///< opt-in: its end for good ends angel (with its status)
+    std::vector<std::string> after;          ///< opt-in: ids or block names started before it, as written
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };

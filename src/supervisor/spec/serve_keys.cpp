@@ -15,7 +15,8 @@ using configurator::Value;
 
 constexpr std::array<std::string_view, 8> kServeKeys = {"listen", "socketmode", "ready",  "readytimeout",
                                                         "surge",  "maxage",     "maxrss", "notifyaccess"};
-constexpr std::array<std::string_view, 5> kOperateKeys = {"killgroup", "maxdelay", "stopsignal", "restart", "okexit"};
+constexpr std::array<std::string_view, 7> kOperateKeys = {"killgroup", "maxdelay", "stopsignal", "restart",
+                                                          "okexit",    "critical", "after"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
     std::string text = id;
@@ -139,6 +140,15 @@ std::optional<std::string> apply_operate_keys(const std::string& id, const Serve
         auto statuses = okexit_of(it->second);
         if (!statuses) return error_of(id, "okexit", "must be an exit status (0 to 255) or a non-empty list of them");
         spec.okexit = std::move(*statuses);
+    }
+    if (auto it = keys.find("critical"); it != keys.end()) {
+        if (!it->second.is_bool()) return error_of(id, "critical", "must be on or off");
+        spec.critical = it->second.as_bool();
+    }
+    if (auto it = keys.find("after"); it != keys.end()) {
+        auto names = after_names_of(it->second);
+        if (!names) return error_of(id, "after", "must be a program id or a non-empty list of them");
+        spec.after = std::move(*names);
     }
     return std::nullopt;
 }

@@ -49,6 +49,23 @@ BOOST_AUTO_TEST_CASE(plain_and_served_programs) {
                text);
 }
 
+BOOST_AUTO_TEST_CASE(critical_and_after) {
+    ProgramSpec a;
+    a.id = "a";
+    a.exec = "x";
+    a.critical = true;
+    a.after = {"db"};
+    ProgramSpec b = a;
+    b.id = "b";
+    b.critical = false;
+    b.after = {"cache", "db"};
+    const std::string text = describe_specs(ProgramSpecs{{"a", a}, {"b", b}});
+    BOOST_TEST(text.find("a\n  exec = \"x\"\n  delay = 5  (default)\n  stdout = /dev/null  (default)\n"
+                         "  stderr = /dev/null  (default)\n  critical = on\n  after = \"db\"\nb\n") == 0u,
+               text);
+    BOOST_TEST(text.ends_with("  after = [\"cache\", \"db\"]\n"), text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::control

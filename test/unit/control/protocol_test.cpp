@@ -96,6 +96,24 @@ BOOST_AUTO_TEST_CASE(a_status_reply_round_trips) {
     BOOST_TEST(lines.find("new       pid 50  up 1s  not ready") != std::string::npos, lines);
 }
 
+// `after`: a program held before its first start, and what it waits for.
+BOOST_AUTO_TEST_CASE(a_waiting_for_status_round_trips) {
+    InstanceStatus s;
+    s.id = "app";
+    s.state = RunState::waiting;
+    s.waiting_for = {"cache", "db"};
+    const std::string json = render_status_json({s});
+    BOOST_TEST(json.find("\"waiting_for\":[\"cache\",\"db\"]") != std::string::npos, json);
+    auto parsed = parse_reply(render_reply(Reply{true, {}, {s}}));
+    BOOST_REQUIRE(std::holds_alternative<Reply>(parsed));
+    const Reply& r = std::get<Reply>(parsed);
+    BOOST_REQUIRE(r.instances.size() == 1u);
+    BOOST_TEST(r.instances[0].waiting_for == (std::vector<std::string>{"cache", "db"}));
+    BOOST_TEST(render_status_lines(r.instances) == "app  waiting   -           waiting for cache, db  restarts 0\n");
+    s.waiting_for.clear();
+    BOOST_TEST(render_status_json({s}).find("waiting_for") == std::string::npos);  // only when it waits
+}
+
 BOOST_AUTO_TEST_CASE(an_error_reply_round_trips_and_bad_replies_are_errors) {
     auto parsed = parse_reply(render_reply(Reply{false, "no program nope", {}}));
     BOOST_TEST(!std::get<Reply>(parsed).ok);

@@ -42,6 +42,7 @@ std::string render(const InstanceTransition& t) {
             case InstanceActionKind::cancel_delay: out += "cancel_delay"; break;
             case InstanceActionKind::hold: out += "hold"; break;
             case InstanceActionKind::stop_child: out += "stop_child"; break;
+            case InstanceActionKind::exit_angel: out += "exit_angel:" + std::to_string(a.code); break;
             case InstanceActionKind::end: out += "end"; break;
         }
     }
@@ -60,47 +61,53 @@ struct World {
     InstanceFacts facts(bool desired = true) const { return InstanceFacts{"w", &spec, desired ? &spec : nullptr, "boom", std::nullopt, std::nullopt, {}, false}; }
 };
 
-constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed,
-                                S::failing, S::waiting,  S::done,    S::failed, S::stopped};
+// Shorthands for the expected table's cells.
+constexpr const char* IMP = "impossible";
+constexpr const char* STOPPED = "stopped: log:STOPPED by angelctl: not restarted before angelctl start";
+constexpr const char* ASKED = "starting: log:START asked by angelctl log:START adopt_spec spawn";
+constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed, S::failing,
+                                S::waiting, S::done,     S::failed,  S::stopped, S::pending};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
                                 E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
-                                E::stop_asked, E::start_asked};
+                                E::stop_asked, E::start_asked, E::hold, E::deps_ready};
 
-/// The expected table, with the id desired: [state][event].
-const std::array<std::array<const char*, 12>, 9> kExpected = {{
+/// The expected table, with the id desired: [state][event]; the columns after stop_done
+/// are angelctl's (stop_asked, start_asked), then `after`'s (hold, deps_ready).
+const std::array<std::array<const char*, 14>, 10> kExpected = {{
     // absent
-    {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible", "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "impossible"},
+    {"starting: log:START adopt_spec spawn", IMP, IMP, IMP, IMP, IMP,
+     IMP, IMP, IMP, IMP, STOPPED, IMP, "pending: log:WAITING for boom", IMP},
     // starting
-    {"impossible", "running: log:RUNNING", "absent: report_error:boom end",
-     "failing: log:Failed to create pidfile remember_error:boom stop_own_child", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible", "impossible", "impossible"},
+    {IMP, "running: log:RUNNING", "absent: report_error:boom end",
+     "failing: log:Failed to create pidfile remember_error:boom stop_own_child", IMP, IMP,
+     IMP, IMP, IMP, IMP, IMP, IMP, IMP, IMP},
     // running
-    {"impossible", "impossible", "impossible", "impossible",
-     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "running:", "running:", "killed:",
-     "impossible", "running: log:STOP asked by angelctl hold stop_child", "impossible"},
+    {IMP, IMP, IMP, IMP,
+     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", IMP, "running:", "running:", "killed:",
+     IMP, "running: log:STOP asked by angelctl hold stop_child", IMP, IMP, IMP},
     // killed
-    {"impossible", "impossible", "impossible", "impossible",
-     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
-     "killed:", "impossible", "killed: log:STOP asked by angelctl hold", "impossible"},
+    {IMP, IMP, IMP, IMP,
+     "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", IMP, IMP, IMP,
+     "killed:", IMP, "killed: log:STOP asked by angelctl hold", IMP, IMP, IMP},
     // failing
-    {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
-     "failing:", "absent: report_error:boom end", "failing: log:STOP asked by angelctl hold", "impossible"},
+    {IMP, IMP, IMP, IMP, "failing:", IMP, IMP, IMP,
+     "failing:", "absent: report_error:boom end", "failing: log:STOP asked by angelctl hold", IMP, IMP, IMP},
     // waiting
-    {"impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible",
-     "stopped: cancel_delay log:STOPPED by angelctl: not restarted before angelctl start", "impossible"},
+    {IMP, IMP, IMP, IMP, IMP,
+     "starting: log:RESTART log:START adopt_spec spawn", IMP, IMP, IMP, IMP,
+     "stopped: cancel_delay log:STOPPED by angelctl: not restarted before angelctl start", IMP, IMP, IMP},
     // done
-    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible",
-     "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
+    {IMP, IMP, IMP, IMP, IMP, IMP,
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP},
     // failed
-    {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible",
-     "stopped: log:STOPPED by angelctl: not restarted before angelctl start", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
+    {IMP, IMP, IMP, IMP, IMP, IMP,
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP},
     // stopped
-    {"impossible", "impossible", "impossible", "impossible", "stopped:", "impossible", "impossible",
-     "absent: log:QUIT end", "impossible", "impossible", "impossible", "starting: log:START asked by angelctl log:START adopt_spec spawn"},
+    {IMP, IMP, IMP, IMP, "stopped:", IMP, IMP,
+     "absent: log:QUIT end", IMP, IMP, IMP, ASKED, IMP, IMP},
+    // pending: `after` holds its first start; angelctl stop drops the hold
+    {IMP, IMP, IMP, IMP, IMP, IMP, IMP,
+     "absent: log:QUIT end", IMP, IMP, STOPPED, IMP, IMP, "starting: log:START adopt_spec spawn"},
 }};
 
 
@@ -267,6 +274,59 @@ BOOST_AUTO_TEST_CASE(a_start_of_an_id_no_longer_desired_quits) {
         BOOST_TEST(render(step(s, E::start_asked, w.facts(false))) ==
                    "absent: log:START asked by angelctl log:START log:QUIT (missing from config on restart) end");
     }
+}
+
+// `after`: a pending program released once the id has left the config quits.
+BOOST_AUTO_TEST_CASE(a_release_of_an_id_no_longer_desired_quits) {
+    const World w;
+    BOOST_TEST(render(step(S::pending, E::deps_ready, w.facts(false))) ==
+               "absent: log:START log:QUIT (missing from config on restart) end");
+}
+
+// `critical`: every end for good also says exit_angel, with the program's status (128 +
+// the signal for a signal) or 1 for a failed start; an end that is restarted does not.
+
+InstanceFacts critical_exit(const ProgramSpec& spec, std::optional<int> status, std::string_view text, int code) {
+    InstanceFacts f{"w", &spec, &spec, {}, std::nullopt, status, text, false};
+    f.exit_code = code;
+    return f;
+}
+
+BOOST_AUTO_TEST_CASE(critical_end_for_good_exits_angel_with_its_status) {
+    World w;
+    w.spec.critical = true;
+    w.spec.restart = RestartPolicy::never;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): exit 3 exit_angel:3");
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, std::nullopt, "signal 9 (KILL)", 137))) ==
+               "failed: log:ENDED remove_pidfile log:FAILED, not restarted (restart = \"never\"): signal 9 (KILL) "
+               "exit_angel:137");
+    BOOST_TEST(render(step(S::killed, E::exited, critical_exit(w.spec, 0, "exit 0", 0))) ==
+               "done: log:ENDED remove_pidfile log:DONE, not restarted (restart = \"never\"): exit 0 exit_angel:0");
+}
+
+BOOST_AUTO_TEST_CASE(critical_restarted_or_removed_does_not_exit_angel) {
+    World w;
+    w.spec.critical = true;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");  // restart = "always"
+    w.spec.restart = RestartPolicy::on_failure;
+    BOOST_TEST(render(step(S::running, E::exited, critical_exit(w.spec, 3, "exit 3", 3))) ==
+               "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+    w.spec.restart = RestartPolicy::never;
+    InstanceFacts gone = critical_exit(w.spec, 3, "exit 3", 3);
+    gone.desired = nullptr;  // a HUP removed it, or shutdown
+    BOOST_TEST(render(step(S::running, E::exited, gone)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+    InstanceFacts asked = critical_exit(w.spec, 0, "exit 0", 0);
+    asked.restart_asked = true;  // angelctl restart
+    BOOST_TEST(render(step(S::running, E::exited, asked)) == "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
+}
+
+BOOST_AUTO_TEST_CASE(critical_failed_start_exits_angel_with_1) {
+    World w;
+    w.spec.critical = true;
+    BOOST_TEST(render(step(S::starting, E::spawn_failed, w.facts())) == "absent: report_error:boom exit_angel:1 end");
+    BOOST_TEST(render(step(S::failing, E::stop_done, w.facts())) == "absent: report_error:boom exit_angel:1 end");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -137,6 +137,23 @@ BOOST_AUTO_TEST_CASE(stopped_programs_are_kept_even_when_changed_and_leave_when_
     BOOST_TEST(ids_of(plan, {DecisionKind::keep}) == (Ids{"chg", "kept"}), boost::test_tools::per_element());
 }
 
+// `after` (opt-in): a held program (no child yet) is kept while desired, whatever its
+// spec (its start reads the one desired then), and leaves at once when removed.
+BOOST_AUTO_TEST_CASE(held_programs_are_kept_while_desired_and_leave_when_removed) {
+    const ProgramSpecs desired = desired_of({spec("chg", "sleep"), spec("web", "sleep")});
+    RunningEntry held_chg{nullptr, false};
+    held_chg.pending = true;
+    RunningEntry held_gone{nullptr, false};
+    held_gone.pending = true;
+    RunningEntry held_served{nullptr, false, 0, 0, true};  // a served one, its slot not made yet
+    held_served.pending = true;
+    const RunningSet running = {{"chg", held_chg}, {"gone", held_gone}, {"web", held_served}};
+    const SyncPlan plan = reconcile(desired, running);
+    BOOST_TEST(plan.empty());
+    BOOST_TEST(ids_of(plan, {DecisionKind::keep}) == (Ids{"chg"}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of(plan, {DecisionKind::forget}) == (Ids{"gone", "web"}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(every_field_counts_as_a_change) {
     const ProgramSpec base = spec("p");
     std::vector<ProgramSpec> variants(9, base);

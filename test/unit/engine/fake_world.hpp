@@ -399,4 +399,12 @@ struct Rig {
     }
 };
 
+/// The child of `id` exits by itself with `status` (a wait status), now.
+inline void exits(Rig& rig, const std::string& id, int wait_status) {
+    const pid_t pid = rig.world.pid_of(id);
+    rig.world.exit_statuses[pid] = wait_status;
+    rig.world.exit_now(pid);
+    rig.world.deliver_exits();
+}
+
 }  // namespace angel::test

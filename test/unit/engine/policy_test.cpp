@@ -33,14 +33,6 @@ ProgramSpec one_shot(const std::string& id, RestartPolicy policy) {
     return p;
 }
 
-/// The child of `id` exits by itself with `status` (a wait status), now.
-void exits(Rig& rig, const std::string& id, int wait_status) {
-    const pid_t pid = rig.world.pid_of(id);
-    rig.world.exit_statuses[pid] = wait_status;
-    rig.world.exit_now(pid);
-    rig.world.deliver_exits();
-}
-
 std::string state_of(Rig& rig, const std::string& id) { return std::string(name_of(rig.engine.status({id})[0].state)); }
 
 }  // namespace

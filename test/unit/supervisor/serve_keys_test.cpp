@@ -218,6 +218,27 @@ BOOST_AUTO_TEST_CASE(stopsignal_errors) {
     BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.stopsignal", num(3)}}) == error);
 }
 
+BOOST_AUTO_TEST_CASE(critical_is_on_or_off_and_not_for_served_programs) {
+    BOOST_TEST(!specs_of({{"w.exec", str("x")}}).at("w").critical);
+    BOOST_TEST(specs_of({{"w.exec", str("x")}, {"w.critical", boolean(true)}}).at("w").critical);
+    BOOST_TEST(!specs_of({{"w.exec", str("x")}, {"w.critical", boolean(false)}}).at("w").critical);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.critical", str("yes")}}) == "w: 'critical' must be on or off");
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.listen", str("8080")}, {"w.critical", boolean(true)}}) ==
+               "w: 'critical' is for programs without serve keys");
+}
+
+BOOST_AUTO_TEST_CASE(after_is_a_name_or_a_list_kept_sorted_once_each) {
+    BOOST_TEST(specs_of({{"w.exec", str("x")}}).at("w").after.empty());
+    BOOST_TEST(specs_of({{"w.exec", str("x")}, {"w.after", str("db")}}).at("w").after == std::vector<std::string>{"db"});
+    BOOST_TEST(specs_of({{"w.exec", str("x")}, {"w.after", list({str("q"), str("db"), str("q")})}}).at("w").after ==
+               (std::vector<std::string>{"db", "q"}));
+    const std::string error = "w: 'after' must be a program id or a non-empty list of them";
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.after", list()}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.after", str("")}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.after", num(1)}}) == error);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.after", list({str("db"), num(1)})}}) == error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel
