@@ -69,6 +69,13 @@ std::string describe_specs(const ProgramSpecs& specs) {
             for (int status : s.okexit) ok += (ok.empty() ? "" : ", ") + std::to_string(status);
             line("okexit", s.okexit.size() == 1 ? ok : "[" + ok + "]");
         }
+        if (s.check) {
+            const CheckSpec& c = *s.check;
+            line("check", quoted(c.text));
+            line("checkevery", std::to_string(c.every) + (c.every == CheckSpec{}.every ? "  (default)" : ""));
+            line("checktimeout", std::to_string(c.timeout) + (c.timeout == CheckSpec{}.timeout ? "  (default)" : ""));
+            line("checkfails", std::to_string(c.fails) + (c.fails == CheckSpec{}.fails ? "  (default)" : ""));
+        }
         for (const auto& [name, value] : s.env) line("env." + name, quoted(value));
         if (s.serve) {
             const ServeSpec& v = *s.serve;
