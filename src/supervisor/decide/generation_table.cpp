@@ -119,6 +119,14 @@ Transition recycle_due(State, const Facts& f) {
     return t;
 }
 
+/// Its checks failed (`check`): replaced start-first, as maxage replaces it; it
+/// keeps serving until its replacement is ready, and a failed replacement backs off.
+Transition unhealthy(State, const Facts& f) {
+    Transition t = to(State::serving);
+    act(t, Kind::recycle, f.text);
+    return t;
+}
+
 Transition restart_asked(State, const Facts&) {
     Transition t = to(State::serving);
     act(t, Kind::recycle_asked, msg::recycle_requested);
@@ -149,11 +157,11 @@ Transition grace_over(State state, const Facts&) {
 
 // clang-format off
 constexpr Cell kTable[kGenerationStates][kGenerationEvents] = {
-    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown
-    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned},
-    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged},
-    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged},
-    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged},
+    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown   unhealthy
+    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned, impossible},
+    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged, unhealthy},
+    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged, impossible},
+    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged, impossible},
 };
 // clang-format on
 
@@ -189,6 +197,7 @@ std::string_view name_of(GenerationEvent event) {
         case Event::replaced: return "replaced";
         case Event::stop_first: return "stop_first";
         case Event::shutdown: return "shutdown";
+        case Event::unhealthy: return "unhealthy";
     }
     return "?";
 }

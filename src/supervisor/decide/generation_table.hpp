@@ -49,8 +49,9 @@ enum class GenerationEvent : std::uint8_t {
     replaced,         ///< its slot's new generation is ready: it makes room
     stop_first,       ///< surge 0: its block stops it before its replacement starts
     shutdown,         ///< angel shuts down
+    unhealthy,        ///< its `checkfails`-th failed check in a row (text: why)
 };
-inline constexpr std::size_t kGenerationEvents = 14;
+inline constexpr std::size_t kGenerationEvents = 15;
 
 std::string_view name_of(GenerationState state);
 std::string_view name_of(GenerationEvent event);
@@ -61,7 +62,7 @@ struct GenerationFacts {
     bool was_ready = false;    ///< exited: it had been ready (ENDED (replaced))
     bool has_pidfile = false;  ///< exited: its spec has a pidfile to remove
     bool slot_desired = true;  ///< exited while serving: its id is still in the config
-    std::string_view text;     ///< pidfile_failed, ready_timeout, recycle_due: borrowed
+    std::string_view text;     ///< pidfile_failed, ready_timeout, recycle_due, unhealthy: borrowed
 };
 
 enum class GenerationActionKind : std::uint8_t {

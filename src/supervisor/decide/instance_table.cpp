@@ -135,6 +135,16 @@ Transition forget(State, const Facts&) {
     return t;
 }
 
+/// Unhealthy (`check`): replaced as angelctl restart replaces it, unless a stop of its
+/// child (angelctl restart, a sync's kill) is under way already and will end it.
+Transition replace_unhealthy(State state, const Facts& f) {
+    Transition t = to(state);
+    if (f.stopping) return t;
+    t.actions.push(InstanceAction{Kind::log, Level::v2, msg::unhealthy, f.text, 0});
+    act(t, Kind::restart_child);
+    return t;
+}
+
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
@@ -144,15 +154,15 @@ Transition failing_done(State, const Facts& f) {
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed  stop_done     unhealthy
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,  impossible,   impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed, impossible,   replace_unhealthy},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,  impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,   failing_done, impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,  impossible,   impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,  impossible,   impossible},
 };
 // clang-format on
 
@@ -188,6 +198,7 @@ std::string_view name_of(InstanceEvent event) {
         case Event::removed: return "removed";
         case Event::hard_killed: return "hard_killed";
         case Event::stop_done: return "stop_done";
+        case Event::unhealthy: return "unhealthy";
     }
     return "?";
 }

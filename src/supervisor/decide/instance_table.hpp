@@ -9,6 +9,8 @@
 //                        +--pidfile_failed--> failing --stop_done--> absent
 //   running --exited--> done / failed when `restart` says no restart; a sync's
 //   spec_changed runs it again (START), removed ends it (QUIT).
+//   running --unhealthy--> running: `check` failed `checkfails` times in a row; its
+//   child is stopped and its exit starts it again at once (maxdelay's back-off aside).
 #pragma once
 
 #include <array>
@@ -46,8 +48,9 @@ enum class InstanceEvent : std::uint8_t {
     removed,         ///< a sync's kill queue reached it: no longer desired (or shutdown)
     hard_killed,     ///< its current child got SIGKILL at the end of a grace period
     stop_done,       ///< the stop sequence of its own child (failing) is over
+    unhealthy,       ///< its `checkfails`-th failed check in a row (text: the reason)
 };
-inline constexpr std::size_t kInstanceEvents = 10;
+inline constexpr std::size_t kInstanceEvents = 11;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);
@@ -63,6 +66,7 @@ struct InstanceFacts {
     std::optional<int> exit_status;             ///< exited: its exit status; nullopt = killed by a signal
     std::string_view exit_text;                 ///< exited: how it ended ("exit 3", "signal 9 (KILL)")
     bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
+    bool stopping = false;                      ///< unhealthy: a stop of its child is under way already
 };
 
 enum class InstanceActionKind : std::uint8_t {
@@ -74,6 +78,8 @@ enum class InstanceActionKind : std::uint8_t {
     stop_own_child,  ///< kill the instance's child with its termgrace (no pidfile removal)
     remove_pidfile,  ///< remove the started-with spec's pidfile
     arm_delay,       ///< arm the delay timer for `seconds`
+    restart_child,   ///< stop its child (stopsignal, termgrace); its exit starts it again at
+                     ///< once, whatever `restart` says, after maxdelay's back-off if it has one
     end,             ///< the instance leaves the running set (last action)
 };
 

@@ -345,6 +345,7 @@ void ServedBlock::serve(Slot& slot, Generation& gen) {
         });
         gen.age_timer->arm(capped_seconds(after));
     }
+    if (gen.spec.check) sv_.start_health(gen.health, slot.id, gen.number, *gen.spec.check, true);
     // The one it replaces makes room, now that it is ready.
     for (const auto& g : slot.generations) {
         if (g.get() != &gen && g->state == GenerationState::serving) return dispatch(slot, *g, GenerationEvent::replaced);
@@ -352,6 +353,7 @@ void ServedBlock::serve(Slot& slot, Generation& gen) {
 }
 
 void ServedBlock::stop(Slot& slot, Generation& gen) {
+    gen.health.reset();
     gen.ready_timer.reset();
     gen.timeout_timer.reset();
     gen.age_timer.reset();
@@ -490,6 +492,7 @@ void ServedBlock::on_exit(Slot& slot, const ChildRef& child, pid_t pid) {
     }
     if (gen == nullptr || gen->pid != pid) return;
     gen->pid = 0;
+    gen->health.reset();
     dispatch(slot, *gen, GenerationEvent::exited);
 }
 
@@ -545,6 +548,11 @@ void ServedBlock::on_retry_timer() { pump(); }
 
 void ServedBlock::restart(Slot& slot) {
     if (Generation* gen = slot.in_state(GenerationState::serving)) dispatch(slot, *gen, GenerationEvent::restart_asked);
+}
+
+void ServedBlock::on_unhealthy(Slot& slot, std::uint64_t number, const std::string& why) {
+    Generation* gen = slot.find(number);
+    if (gen != nullptr && gen->state == GenerationState::serving) dispatch(slot, *gen, GenerationEvent::unhealthy, why);
 }
 
 void ServedBlock::check_memory() {

@@ -50,6 +50,8 @@ public:
     void on_grace_over(Slot& slot, std::uint64_t number);
     void on_retry_timer();
     void restart(Slot& slot);     ///< angelctl restart of its serving instance
+    /// Its serving generation `number` failed `checkfails` checks in a row (`why`).
+    void on_unhealthy(Slot& slot, std::uint64_t number, const std::string& why);
     void recover();               ///< after a throwing handler: drop the dead, count again
     void listeners_in_use(std::vector<std::string>& out) const;
 

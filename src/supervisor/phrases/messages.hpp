@@ -83,6 +83,13 @@ inline constexpr std::string_view done_on_failure = "DONE, not restarted (restar
 inline constexpr std::string_view done_never = "DONE, not restarted (restart = \"never\"): ";
 inline constexpr std::string_view failed_never = "FAILED, not restarted (restart = \"never\"): ";
 
+// Programs with the opt-in key `check`: a failed check (+ the reason: "connect:
+// connection refused", "timeout after 2 s", "http status 500", "exit 1"), and the
+// replacement of a plain instance (+ "3 checks failed in a row").
+inline constexpr std::string_view check_failed = "CHECK FAILED: ";
+inline constexpr std::string_view unhealthy = "UNHEALTHY, restarting: ";
+inline constexpr std::string_view recycle_unhealthy = "unhealthy: ";  // RECYCLE: unhealthy: 3 checks failed in a row
+
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}
 inline constexpr std::string_view start_replacing = "START (new instance, replacing pid ";

@@ -39,6 +39,7 @@ std::string render(const InstanceTransition& t) {
             case InstanceActionKind::stop_own_child: out += "stop_own_child"; break;
             case InstanceActionKind::remove_pidfile: out += "remove_pidfile"; break;
             case InstanceActionKind::arm_delay: out += "arm_delay:" + std::to_string(a.seconds); break;
+            case InstanceActionKind::restart_child: out += "restart_child"; break;
             case InstanceActionKind::end: out += "end"; break;
         }
     }
@@ -60,37 +61,38 @@ struct World {
 constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed,
                                 S::failing, S::waiting,  S::done,    S::failed};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
-                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done};
+                                E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
+                                E::unhealthy};
 
 /// The expected table, with the id desired: [state][event].
-const std::array<std::array<const char*, 10>, 8> kExpected = {{
+const std::array<std::array<const char*, 11>, 8> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "impossible"},
     // starting
     {"impossible", "running: log:RUNNING", "absent: report_error:boom end",
      "failing: log:Failed to create pidfile remember_error:boom stop_own_child", "impossible", "impossible",
-     "impossible", "impossible", "impossible", "impossible"},
+     "impossible", "impossible", "impossible", "impossible", "impossible"},
     // running
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "running:", "running:", "killed:",
-     "impossible"},
+     "impossible", "running: log:UNHEALTHY, restarting: boom restart_child"},
     // killed
     {"impossible", "impossible", "impossible", "impossible",
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", "impossible", "impossible", "impossible",
-     "killed:", "impossible"},
+     "killed:", "impossible", "impossible"},
     // failing
     {"impossible", "impossible", "impossible", "impossible", "failing:", "impossible", "impossible", "impossible",
-     "failing:", "absent: report_error:boom end"},
+     "failing:", "absent: report_error:boom end", "impossible"},
     // waiting
     {"impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible"},
+     "starting: log:RESTART log:START adopt_spec spawn", "impossible", "impossible", "impossible", "impossible", "impossible"},
     // done
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible", "impossible"},
     // failed
     {"impossible", "impossible", "impossible", "impossible", "impossible", "impossible",
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible"},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", "impossible", "impossible", "impossible"},
 }};
 
 
@@ -208,6 +210,13 @@ BOOST_AUTO_TEST_CASE(restart_always_and_angelctl_restart_and_removal_are_unchang
                "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
     const InstanceFacts gone{"w", &w.spec, nullptr, {}, std::nullopt, 0, "exit 0", false};
     BOOST_TEST(render(step(S::running, E::exited, gone)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+}
+
+BOOST_AUTO_TEST_CASE(unhealthy_while_a_stop_is_under_way_changes_nothing) {
+    const World w;
+    InstanceFacts f = w.facts();
+    f.stopping = true;
+    BOOST_TEST(render(step(S::running, E::unhealthy, f)) == "running:");
 }
 
 BOOST_AUTO_TEST_CASE(a_rerun_of_an_id_no_longer_desired_quits) {
