@@ -69,11 +69,16 @@ def http_stopped(work):
         a.close()
 
 
+def refused(work, fails, more=""):
+    """angel with `w` checking a closed port every second (`more`: other blocks)."""
+    port = free_port()
+    return Angel(work, f'w {{\n  exec = "sleep 1000"\n  check = "tcp:127.0.0.1:{port}"\n  checkevery = 1\n'
+                       f'  checkfails = {fails}\n  delay = 30\n}}\n' + more)
+
+
 def tcp_closed(work):
     """A closed port: `connect: connection refused`, and the checkfails-th replaces it."""
-    port = free_port()
-    a = Angel(work, f'w {{\n  exec = "sleep 1000"\n  check = "tcp:127.0.0.1:{port}"\n  checkevery = 1\n'
-                    f'  checkfails = 2\n  delay = 30\n}}\n')
+    a = refused(work, 2)
     try:
         a.up()
         old = a.running("w")["pid"]
@@ -173,10 +178,8 @@ def served(work):
 
 
 def status(work):
-    """angelctl status shows the checks: `health ok`, then the failures and the reason; --json too."""
-    port = free_port()
-    a = Angel(work, f'w {{\n  exec = "sleep 1000"\n  check = "tcp:127.0.0.1:{port}"\n  checkevery = 1\n'
-                    f'  checkfails = 1000\n}}\nplain {{\n  exec = "sleep 1000"\n}}\n')
+    """angelctl status shows the checks (the failures in a row and the reason) and --json the same; none for a program without `check`."""
+    a = refused(work, 1000, 'plain {\n  exec = "sleep 1000"\n}\n')
     try:
         a.up()
         a.wait("{- program: w -} CHECK FAILED: connect: connection refused", 20)
