@@ -3,10 +3,10 @@
 within checkevery x checkfails plus the grace; a tcp check against a closed port; an exec
 probe that hangs is killed with its group at its timeout and leaves no zombie; a served
 program whose instance stops answering is replaced start-first, requests still answered;
-`angelctl status` shows the checks.
+`angelctl status` shows the checks; a `watchdog` program that stops pinging is replaced.
 
 usage: health_test.py ANGEL ANGELCTL TEST
-       (TEST: http-stopped | tcp-closed | exec-hang | served | status)
+       (TEST: http-stopped | tcp-closed | exec-hang | served | status | watchdog)
 Exit 0 = pass, 1 = fail, 77 = skipped (ctest's SKIP_RETURN_CODE).
 """
 import os
@@ -194,8 +194,50 @@ def status(work):
         a.close()
 
 
+PINGER = """import os, socket, sys, time
+addr = os.environ["NOTIFY_SOCKET"]
+if addr.startswith("@"):
+    addr = "\\0" + addr[1:]
+with open(sys.argv[1] + "." + str(os.getpid()), "w") as f:
+    f.write(os.environ.get("WATCHDOG_USEC", "-") + " " + os.environ.get("WATCHDOG_PID", "-"))
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"READY=1", addr)
+for _ in range(int(sys.argv[2])):
+    time.sleep(0.5)
+    s.sendto(b"WATCHDOG=1", addr)
+time.sleep(1000)
+"""
+
+
+def watchdog(work):
+    """systemd's protocol: WATCHDOG_USEC and WATCHDOG_PID (the instance's own pid) in its
+    environment; WATCHDOG=1 every 0.5 s keeps it (watchdog = 2); once it stops pinging,
+    `WATCHDOG: no keep-alive for 2 seconds` and a start-first replacement."""
+    write(os.path.join(work, "pinger.py"), PINGER)
+    port = free_port()
+    a = Angel(work, f'web {{\n  exec = "{PYTHON} {work}/pinger.py {work}/env 8"\n  listen = "{port}"\n'
+                    f'  ready = "notify"\n  watchdog = 2\n  termgrace = 1\n}}\n')
+    try:
+        a.up()
+        a.wait("{- program: web -} READY", 20)
+        started = time.monotonic()
+        a.wait("{- program: web -} WATCHDOG: no keep-alive for 2 seconds", 30)
+        assert time.monotonic() - started > 3, "replaced while it still pinged"
+        mark = a.find("{- program: web -} WATCHDOG: no keep-alive for 2 seconds")
+        a.wait("{- program: web -} RECYCLE: unhealthy: watchdog", 10, mark)
+        a.wait("{- program: web -} READY", 20, mark)
+        a.wait("{- program: web -} RETIRING pid …", 20, mark)
+        envs = {f.split(".")[-1]: open(os.path.join(work, f)).read() for f in os.listdir(work) if f.startswith("env.")}
+        assert len(envs) >= 2, envs
+        for pid, text in envs.items():
+            assert text == f"2000000 {pid}", (pid, text)
+        a.stop()
+    finally:
+        a.close()
+
+
 TESTS = {"http-stopped": http_stopped, "tcp-closed": tcp_closed, "exec-hang": exec_hang, "served": served,
-         "status": status}
+         "status": status, "watchdog": watchdog}
 
 
 def main():

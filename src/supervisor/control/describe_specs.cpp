@@ -76,6 +76,7 @@ std::string describe_specs(const ProgramSpecs& specs) {
             line("checktimeout", std::to_string(c.timeout) + (c.timeout == CheckSpec{}.timeout ? "  (default)" : ""));
             line("checkfails", std::to_string(c.fails) + (c.fails == CheckSpec{}.fails ? "  (default)" : ""));
         }
+        if (s.watchdog) line("watchdog", std::to_string(*s.watchdog));
         for (const auto& [name, value] : s.env) line("env." + name, quoted(value));
         if (s.serve) {
             const ServeSpec& v = *s.serve;

@@ -40,6 +40,7 @@ struct ReadyMessage {
         never,     ///< the readiness descriptor reached end of file before a newline
         stopping,  ///< STOPPING=1: replace me
         status,    ///< STATUS=text
+        watchdog,  ///< WATCHDOG=1: a keep-alive (`watchdog`)
     };
     Kind kind = Kind::ready;
     std::string text;  ///< status
@@ -65,6 +66,7 @@ struct ServeLaunch {
     std::string fd_names;         ///< LISTEN_FDNAMES
     ReadySpec ready;              ///< notify or fd: a channel is made; seconds: none
     std::function<void(ReadyMessage)> on_message;  ///< called on the loop, never during launch()
+    std::int64_t watchdog_seconds = 0;  ///< `watchdog` (notify only): WATCHDOG_USEC and WATCHDOG_PID; 0: none
 };
 
 /// One program generation to start: its logger first (if any), then the program

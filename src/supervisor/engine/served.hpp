@@ -38,6 +38,7 @@ struct Generation {
     std::unique_ptr<Timer> age_timer;     ///< maxage
     std::unique_ptr<StopRun> stop;        ///< once it is being stopped
     std::unique_ptr<Health> health;       ///< `check`: while it serves
+    std::unique_ptr<Timer> watchdog_timer; ///< `watchdog`: while it serves, re-armed by WATCHDOG=1
     mutable std::uint64_t checked_load = 0;  ///< the config load `stale` was computed for
     mutable bool stale = false;              ///< its spec differs from the desired one
 

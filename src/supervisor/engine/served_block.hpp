@@ -52,6 +52,8 @@ public:
     void restart(Slot& slot);     ///< angelctl restart of its serving instance
     /// Its serving generation `number` failed `checkfails` checks in a row (`why`).
     void on_unhealthy(Slot& slot, std::uint64_t number, const std::string& why);
+    /// `watchdog`: generation `number` sent no WATCHDOG=1 in time.
+    void on_watchdog_timer(Slot& slot, std::uint64_t number);
     void recover();               ///< after a throwing handler: drop the dead, count again
     void listeners_in_use(std::vector<std::string>& out) const;
 

@@ -74,7 +74,7 @@ Launched AsioEffects::launch(const Launch& launch) {
             return result;
         }
         const int null = std::get<int>(null_fd);
-        SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{null, 1}, {null, 2}}, std::nullopt};
+        SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{null, 1}, {null, 2}}, {}};
         request.own_process_group = true;
         auto child = spawn(request);
         if (auto* e = std::get_if<SpawnError>(&child)) {
@@ -99,7 +99,7 @@ Launched AsioEffects::launch(const Launch& launch) {
         Pipe& p = std::get<Pipe>(pipe);
         const int null = std::get<int>(null_fd);
         auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory,
-                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}, std::nullopt});
+                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}, {}});
         if (auto* e = std::get_if<SpawnError>(&logger)) {
             result.logger = std::move(e->text);
             return result;
@@ -121,7 +121,7 @@ Launched AsioEffects::launch(const Launch& launch) {
             *fd = std::get<int>(opened);
         }
     }
-    SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt};
+    SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, {}};
     request.own_process_group = spec.killgroup;
     Fd ready_write;  // the child's end of a readiness pipe: closed here once it has it
     std::unique_ptr<Watch> channel;
@@ -133,7 +133,13 @@ Launched AsioEffects::launch(const Launch& launch) {
             result.program = std::move(*error);
             return result;
         }
-        if (!launch.serve->listen_fds.empty()) request.own_pid_env = own_pid;
+        if (!launch.serve->listen_fds.empty()) request.own_pid_envs.push_back(own_pid);
+        if (launch.serve->watchdog_seconds > 0 && launch.serve->ready.kind == ReadySpec::Kind::notify) {
+            // systemd's watchdog protocol: the period in microseconds, and the pid it is for.
+            request.env->push_back("WATCHDOG_USEC=" + std::to_string(launch.serve->watchdog_seconds * 1000000));
+            request.own_pid_envs.push_back(request.env->size());
+            request.env->push_back("WATCHDOG_PID=");
+        }
     }
     auto child = spawn(request);
     if (auto* e = std::get_if<SpawnError>(&child)) {

@@ -89,6 +89,8 @@ inline constexpr std::string_view failed_never = "FAILED, not restarted (restart
 inline constexpr std::string_view check_failed = "CHECK FAILED: ";
 inline constexpr std::string_view unhealthy = "UNHEALTHY, restarting: ";
 inline constexpr std::string_view recycle_unhealthy = "unhealthy: ";  // RECYCLE: unhealthy: 3 checks failed in a row
+// `watchdog`: a served instance sent no WATCHDOG=1 in time (+ "N seconds").
+inline constexpr std::string_view watchdog_missed = "WATCHDOG: no keep-alive for ";
 
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}

@@ -68,6 +68,7 @@ struct ProgramSpec {
     RestartPolicy restart = RestartPolicy::always;  ///< opt-in: restart after an exit of its own
     std::vector<int> okexit{0};              ///< opt-in: exit statuses that are a success (on-failure)
     std::optional<CheckSpec> check;          ///< opt-in: health checks; nullopt: none (the original)
+    std::optional<std::int64_t> watchdog;    ///< opt-in: served, ready = "notify": WATCHDOG=1 at least this often
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };

@@ -16,8 +16,9 @@ using configurator::Value;
 
 constexpr std::array<std::string_view, 8> kServeKeys = {"listen", "socketmode", "ready",  "readytimeout",
                                                         "surge",  "maxage",     "maxrss", "notifyaccess"};
-constexpr std::array<std::string_view, 9> kOperateKeys = {"killgroup", "maxdelay",   "stopsignal",   "restart",   "okexit",
-                                                          "check",     "checkevery", "checktimeout", "checkfails"};
+constexpr std::array<std::string_view, 10> kOperateKeys = {"killgroup", "maxdelay",   "stopsignal",   "restart",
+                                                           "okexit",    "check",      "checkevery",   "checktimeout",
+                                                           "checkfails", "watchdog"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
     std::string text = id;
@@ -165,6 +166,11 @@ std::optional<std::string> apply_operate_keys(const std::string& id, const Serve
         auto statuses = okexit_of(it->second);
         if (!statuses) return error_of(id, "okexit", "must be an exit status (0 to 255) or a non-empty list of them");
         spec.okexit = std::move(*statuses);
+    }
+    if (auto it = keys.find("watchdog"); it != keys.end()) {
+        auto n = whole_number(id, "watchdog", it->second, 1);
+        if (auto* e = std::get_if<std::string>(&n)) return std::move(*e);
+        spec.watchdog = std::get<std::int64_t>(n);
     }
     return apply_check_keys(id, keys, spec);
 }

@@ -230,6 +230,33 @@ BOOST_AUTO_TEST_CASE(a_served_instance_is_replaced_start_first) {
     BOOST_TEST(rig.engine.impossible_events() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_missed_watchdog_replaces_a_served_instance_start_first) {
+    ProgramSpec p = served("web", check(CheckSpec::Kind::tcp));
+    p.check.reset();
+    p.watchdog = 5;
+    Rig rig(specs({p}));
+    rig.engine.start();
+    const pid_t old = rig.world.pid_of_served("web");
+    rig.world.advance_seconds(30);  // no keep-alive needed before it is ready
+    BOOST_TEST(rig.world.count("WATCHDOG") == 0u);
+    rig.world.say(old, ReadyMessage::Kind::ready);
+    for (int i = 0; i < 4; ++i) {
+        rig.world.advance_seconds(4);
+        rig.world.say(old, ReadyMessage::Kind::watchdog);
+    }
+    BOOST_TEST(rig.world.count("WATCHDOG") == 0u);
+    rig.world.advance_seconds(5);
+    BOOST_TEST(rig.world.count("{- program: web -} WATCHDOG: no keep-alive for 5 seconds") == 1u);
+    BOOST_TEST(rig.world.count("{- program: web -} RECYCLE: unhealthy: watchdog") == 1u);
+    BOOST_TEST(rig.engine.slot("web")->serving()->pid == old);  // serving until the new one is ready
+    const Generation* fresh = rig.engine.slot("web")->candidate();
+    BOOST_REQUIRE(fresh != nullptr);
+    BOOST_TEST(rig.world.served_launches.size() == 2u);
+    rig.world.say(fresh->pid, ReadyMessage::Kind::ready);
+    BOOST_TEST(rig.engine.slot("web")->serving()->pid != old);
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel::test

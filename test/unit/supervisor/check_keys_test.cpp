@@ -86,3 +86,29 @@ BOOST_AUTO_TEST_CASE(errors_are_one_line) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace angel
+
+namespace angel {
+
+BOOST_AUTO_TEST_SUITE(watchdog_key)
+
+BOOST_AUTO_TEST_CASE(only_with_ready_notify) {
+    using test::error_of;
+    using test::num;
+    using test::specs_of;
+    using test::str;
+    const ProgramSpec spec = specs_of({{"w.exec", str("x")}, {"w.listen", str("8080")}, {"w.ready", str("notify")},
+                                       {"w.watchdog", num(5)}})
+                                 .at("w");
+    BOOST_TEST(spec.watchdog.value_or(0) == 5);
+    BOOST_TEST(!specs_of({{"w.exec", str("x")}}).at("w").watchdog.has_value());
+    const std::string needs = "w: 'watchdog' needs ready = \"notify\"";
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.watchdog", num(5)}}) == needs);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.listen", str("8080")}, {"w.ready", num(1)}, {"w.watchdog", num(5)}}) ==
+               needs);
+    BOOST_TEST(error_of({{"w.exec", str("x")}, {"w.listen", str("8080")}, {"w.ready", str("notify")},
+                         {"w.watchdog", num(0)}}) == "w: 'watchdog' must be a number, 1 or more");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace angel
