@@ -75,6 +75,14 @@ std::string describe_specs(const ProgramSpecs& specs) {
             for (const std::string& name : s.after) names += (names.empty() ? "" : ", ") + quoted(name);
             line("after", s.after.size() == 1 ? names : "[" + names + "]");
         }
+        if (s.check) {
+            const CheckSpec& c = *s.check;
+            line("check", quoted(c.text));
+            line("checkevery", std::to_string(c.every) + (c.every == CheckSpec{}.every ? "  (default)" : ""));
+            line("checktimeout", std::to_string(c.timeout) + (c.timeout == CheckSpec{}.timeout ? "  (default)" : ""));
+            line("checkfails", std::to_string(c.fails) + (c.fails == CheckSpec{}.fails ? "  (default)" : ""));
+        }
+        if (s.watchdog) line("watchdog", std::to_string(*s.watchdog));
         for (const auto& [name, value] : s.env) line("env." + name, quoted(value));
         if (s.serve) {
             const ServeSpec& v = *s.serve;

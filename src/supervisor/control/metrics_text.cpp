@@ -99,6 +99,17 @@ std::string render_metrics(const MetricsSnapshot& s) {
                  });
     each_program("angel_program_restarts_total", "counter", "Starts of the program since angel started, less the first.",
                  [&](const ProgramMetrics& p) { program_sample(out, "angel_program_restarts_total", p, p.status.restarts); });
+    // Programs with `check` only (opt-in, issue 18's health checks).
+    each_program("angel_program_check_failures_total", "counter",
+                 "Programs with a check: failed health checks since angel started.",
+                 [&](const ProgramMetrics& p) {
+                     if (p.check_failures) program_sample(out, "angel_program_check_failures_total", p, *p.check_failures);
+                 });
+    each_program("angel_program_healthy", "gauge",
+                 "Programs with a check: 0 after a failed check, 1 once one passes (and before the first).",
+                 [&](const ProgramMetrics& p) {
+                     if (p.status.health) program_sample(out, "angel_program_healthy", p, p.status.health->failures == 0 ? 1 : 0);
+                 });
     each_program("angel_program_start_time_seconds", "gauge", "When the running process started, in Unix seconds.",
                  [&](const ProgramMetrics& p) {
                      if (p.status.start_time_seconds) {

@@ -20,6 +20,7 @@ struct ProgramMetrics {
     InstanceStatus status;                       ///< as `angelctl status` shows it
     std::string block;                           ///< its program block (`web` for web-1)
     std::optional<std::uint64_t> resident_bytes; ///< of its (serving) process, when readable
+    std::optional<std::uint64_t> check_failures; ///< `check`: failed checks since angel started
 };
 
 struct BlockMetrics {

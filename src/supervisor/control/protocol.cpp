@@ -32,6 +32,9 @@ json instance_json(const InstanceStatus& s) {
     if (s.ready) out["ready"] = *s.ready;
     if (s.wait_seconds) out["wait"] = *s.wait_seconds;
     if (!s.waiting_for.empty()) out["waiting_for"] = s.waiting_for;
+    if (s.health) {
+        out["health"] = json{{"last", s.health->last}, {"failures", s.health->failures}, {"checks", s.health->checks}};
+    }
     json children = json::array();
     for (const ChildStatus& c : s.children) children.push_back(child_json(c));
     out["children"] = std::move(children);
@@ -53,6 +56,11 @@ InstanceStatus instance_from(const json& j) {
     if (j.contains("ready")) s.ready = j.at("ready").get<bool>();
     if (j.contains("wait")) s.wait_seconds = j.at("wait").get<std::int64_t>();
     if (j.contains("waiting_for")) s.waiting_for = j.at("waiting_for").get<std::vector<std::string>>();
+    if (j.contains("health")) {
+        const json& h = j.at("health");
+        s.health = HealthStatus{h.value("last", std::string()), h.value("failures", std::int64_t{0}),
+                                h.value("checks", std::uint64_t{0})};
+    }
     if (j.contains("children")) {
         for (const json& c : j.at("children")) {
             const std::string role = c.at("role").get<std::string>();
@@ -176,6 +184,16 @@ std::string render_status_lines(const std::vector<InstanceStatus>& instances) {
         line += "  restarts " + std::to_string(s.restarts);
         if (!s.last_exit.empty()) line += "  last " + s.last_exit;
         if (s.ready) line += *s.ready ? "  ready" : "  not ready";
+        if (s.health) {
+            // "health ok", "health: 2 failed (connect: connection refused)", "health -" before the first check
+            if (s.health->last.empty()) {
+                line += "  health -";
+            } else if (s.health->failures == 0) {
+                line += "  health " + s.health->last;
+            } else {
+                line += "  health: " + std::to_string(s.health->failures) + " failed (" + s.health->last + ")";
+            }
+        }
         if (!s.last_error.empty()) line += "  error: " + s.last_error;
         out += line + "\n";
         if (s.children.size() > 1) {  // a rollout: every generation

@@ -57,6 +57,13 @@ inline std::optional<int> exit_code_of(int wait_status) {
     return std::nullopt;
 }
 
+/// `check`: how its health checks stand (programs with a `check` while checked).
+struct HealthStatus {
+    std::string last;            ///< "ok", the last failure's reason, or "" before the first check
+    std::int64_t failures = 0;   ///< consecutive failed checks
+    std::uint64_t checks = 0;    ///< checks done by its current instance
+};
+
 struct InstanceStatus {
     std::string id;
     RunState state = RunState::starting;
@@ -72,6 +79,7 @@ struct InstanceStatus {
     std::optional<std::int64_t> wait_seconds;  ///< waiting: the restart wait (maxdelay's)
     std::vector<std::string> waiting_for;      ///< waiting: `after` holds its first start for these ids
     std::vector<ChildStatus> children;
+    std::optional<HealthStatus> health;  ///< `check`: its current instance's checks
     /// Whether it is as it should be (angelctl status exits 0): running, or a one-shot
     /// that ended well and that `restart` keeps ended (`done`).
     bool running() const { return state == RunState::running || state == RunState::done; }

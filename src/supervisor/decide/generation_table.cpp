@@ -119,6 +119,14 @@ Transition recycle_due(State, const Facts& f) {
     return t;
 }
 
+/// Its checks failed (`check`): replaced start-first, as maxage replaces it; it
+/// keeps serving until its replacement is ready, and a failed replacement backs off.
+Transition unhealthy(State, const Facts& f) {
+    Transition t = to(State::serving);
+    act(t, Kind::recycle, f.text);
+    return t;
+}
+
 Transition restart_asked(State, const Facts&) {
     Transition t = to(State::serving);
     act(t, Kind::recycle_asked, msg::recycle_requested);
@@ -154,11 +162,11 @@ Transition grace_over(State state, const Facts&) {
 
 // clang-format off
 constexpr Cell kTable[kGenerationStates][kGenerationEvents] = {
-    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown    stop_asked
-    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned,  stop_asked},
-    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged,  stop_asked},
-    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible},
-    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible},
+    //             ready       pidfile_written pidfile_failed  ready_timeout readiness_eof exited         stopping      recycle_due  grace_elapsed spec_changed restart_asked replaced    stop_first  shutdown    stop_asked  unhealthy
+    /* starting */ {ready,      promoted,       pidfile_failed, not_ready,    eof,          died_starting, unchanged,    impossible,  impossible,   abandoned,   impossible,   impossible, impossible, abandoned,  stop_asked, impossible},
+    /* serving  */ {unchanged,  impossible,     impossible,     impossible,   unchanged,    died_serving,  asks_to_stop, recycle_due, impossible,   unchanged,   restart_asked, retire,    retire,     unchanged,  stop_asked, unhealthy},
+    /* retiring */ {late,       impossible,     impossible,     impossible,   late,         died_retiring, late,         impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible, impossible},
+    /* gone     */ {impossible, impossible,     impossible,     impossible,   impossible,   impossible,    impossible,   impossible,  grace_over,   unchanged,   impossible,   impossible, impossible, unchanged,  impossible, impossible},
 };
 // clang-format on
 
@@ -195,6 +203,7 @@ std::string_view name_of(GenerationEvent event) {
         case Event::stop_first: return "stop_first";
         case Event::shutdown: return "shutdown";
         case Event::stop_asked: return "stop_asked";
+        case Event::unhealthy: return "unhealthy";
     }
     return "?";
 }

@@ -51,8 +51,9 @@ enum class GenerationEvent : std::uint8_t {
     stop_first,       ///< surge 0: its block stops it before its replacement starts
     shutdown,         ///< angel shuts down
     stop_asked,       ///< angelctl stop of its slot (only to starting and serving ones)
+    unhealthy,        ///< its `checkfails`-th failed check in a row (text: why)
 };
-inline constexpr std::size_t kGenerationEvents = 15;
+inline constexpr std::size_t kGenerationEvents = 16;
 
 std::string_view name_of(GenerationState state);
 std::string_view name_of(GenerationEvent event);
@@ -64,7 +65,7 @@ struct GenerationFacts {
     bool has_pidfile = false;  ///< exited: its spec has a pidfile to remove
     bool slot_desired = true;  ///< exited while serving: its id is still in the config (and not stopped)
     bool held = false;         ///< exited while retiring: angelctl stop stopped it (ENDED, not replaced)
-    std::string_view text;     ///< pidfile_failed, ready_timeout, recycle_due: borrowed
+    std::string_view text;     ///< pidfile_failed, ready_timeout, recycle_due, unhealthy: borrowed
 };
 
 enum class GenerationActionKind : std::uint8_t {

@@ -163,6 +163,16 @@ Transition forget(State, const Facts&) {
     return t;
 }
 
+/// Unhealthy (`check`): replaced as angelctl restart replaces it, unless a stop of its
+/// child (angelctl restart, a sync's kill) is under way already and will end it.
+Transition replace_unhealthy(State state, const Facts& f) {
+    Transition t = to(state);
+    if (f.stopping) return t;
+    t.actions.push(InstanceAction{Kind::log, Level::v2, msg::unhealthy, f.text, 0});
+    act(t, Kind::restart_child);
+    return t;
+}
+
 Transition failing_done(State, const Facts& f) {
     Transition t = to(State::absent);
     act(t, Kind::report_error, f.text);
@@ -212,17 +222,17 @@ Transition start_asked(State, const Facts& f) {
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed   stop_done     stop_asked    start_asked  hold        deps_ready
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  hold,       impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,   impossible,   impossible,   impossible,  impossible, impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed,  impossible,   stop_running, impossible,  impossible, impossible},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,   hold_dying,   impossible,  impossible, impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,    failing_done, hold_dying,   impossible,  impossible, impossible},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  impossible, impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible},
-    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,   impossible,   impossible,   start_asked, impossible, impossible},
-    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,   impossible,   stop_now,     impossible,  impossible, release},
+    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed   stop_done     stop_asked    start_asked  hold        deps_ready  unhealthy
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  hold,       impossible, impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,   impossible,   impossible,   impossible,  impossible, impossible, impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed,  impossible,   stop_running, impossible,  impossible, impossible, replace_unhealthy},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,   hold_dying,   impossible,  impossible, impossible, impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,    failing_done, hold_dying,   impossible,  impossible, impossible, impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  impossible, impossible, impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible, impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible, impossible},
+    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,   impossible,   impossible,   start_asked, impossible, impossible, impossible},
+    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,   impossible,   stop_now,     impossible,  impossible, release, impossible},
 };
 // clang-format on
 
@@ -264,6 +274,7 @@ std::string_view name_of(InstanceEvent event) {
         case Event::start_asked: return "start_asked";
         case Event::hold: return "hold";
         case Event::deps_ready: return "deps_ready";
+        case Event::unhealthy: return "unhealthy";
     }
     return "?";
 }

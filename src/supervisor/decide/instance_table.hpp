@@ -15,6 +15,8 @@
 //   absent --hold--> pending --deps_ready--> starting: `after` holds a new id's first
 //   start until what it waits for runs; removed ends it (QUIT).
 //   `critical`: an end for good (done, failed, a failed start) also says exit_angel.
+//   running --unhealthy--> running: `check` failed `checkfails` times in a row; its
+//   child is stopped and its exit starts it again at once (maxdelay's back-off aside).
 #pragma once
 
 #include <array>
@@ -58,8 +60,9 @@ enum class InstanceEvent : std::uint8_t {
     start_asked,     ///< angelctl start (only to stopped, done and failed: the engine answers the rest)
     hold,            ///< a sync would start it, but `after` names programs not running yet (text: them)
     deps_ready,      ///< every program its `after` names runs (and is ready) now
+    unhealthy,       ///< its `checkfails`-th failed check in a row (text: the reason)
 };
-inline constexpr std::size_t kInstanceEvents = 14;
+inline constexpr std::size_t kInstanceEvents = 15;
 
 std::string_view name_of(InstanceState state);
 std::string_view name_of(InstanceEvent event);
@@ -77,6 +80,7 @@ struct InstanceFacts {
     bool restart_asked = false;                 ///< exited: angelctl restart stopped it (restarted whatever `restart`)
     bool hold = false;                          ///< exited, stop_done: angelctl stop asked: it ends stopped
     int exit_code = 0;                          ///< exited: the exit status, or 128 + the signal that killed it
+    bool stopping = false;                      ///< unhealthy: a stop of its child is under way already
 };
 
 enum class InstanceActionKind : std::uint8_t {
@@ -92,6 +96,8 @@ enum class InstanceActionKind : std::uint8_t {
     hold,            ///< angelctl stop: its end leaves it stopped (the facts' `hold` from now on)
     stop_child,      ///< kill its child as a removal does (stopsignal, termgrace, KILL; its logger)
     exit_angel,      ///< `critical`: stop every program as on TERM, then exit with `code`
+    restart_child,   ///< stop its child (stopsignal, termgrace); its exit starts it again at
+                     ///< once, whatever `restart` says, after maxdelay's back-off if it has one
     end,             ///< the instance leaves the running set (last action)
 };
 

@@ -117,6 +117,7 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                     s.waiting_for = waiting_of(id);
                     break;
             }
+            if (inst->health) s.health = HealthStatus{inst->health->last, inst->health->failures, inst->health->checks};
             // Left the config, its kill in progress: stopping, whatever its table state.
             if (!desired_.contains(id) && inst->pid > 0) s.state = RunState::stopping;
             s.pid = inst->pid;
@@ -139,6 +140,9 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
                 s.uptime_seconds = seconds_between(serving->started, now);
                 s.started_at = serving->started;
                 s.ready = true;
+                if (serving->health) {
+                    s.health = HealthStatus{serving->health->last, serving->health->failures, serving->health->checks};
+                }
             } else if (candidate != nullptr) {
                 s.state = RunState::starting;
                 s.ready = false;
@@ -240,13 +244,7 @@ std::variant<RequestToken, std::string> Supervisor::restart(const std::string& i
         }
         // TERM (and KILL after termgrace) to its child; its exit restarts it at once.
         fx_.log(Level::v2, program_context(id), msg::restart_requested);
-        inst->restart_now = true;
-        StopTarget target = stop_target_of(inst->spec, inst->pid, 0);
-        target.has_logger = false;  // the logger stays: it follows the program's restart
-        inst->restart_stop = std::make_unique<StopRun>(*this, inst->id, target, [this, id] {
-            if (Instance* self = find(id)) self->restart_stop.reset();
-        });
-        if (inst->restart_stop->begin()) inst->restart_stop.reset();
+        restart_child(*inst, false);
     });
     if (refused) return *refused;
     return token;

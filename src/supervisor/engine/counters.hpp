@@ -23,6 +23,7 @@ struct Counters {
     bool last_load_ok = true;
     std::optional<Clock::time_point> last_load_success;
     std::map<std::string, RolloutCounts> rollouts;  ///< by block
+    std::map<std::string, std::uint64_t> check_failures;  ///< `check`: failed checks, by program id
 
     void load_succeeded(Clock::time_point now) {
         ++loads_ok;
@@ -35,6 +36,7 @@ struct Counters {
     }
     void rollout_done(const std::string& block) { ++rollouts[block].done; }
     void rollout_failed(const std::string& block) { ++rollouts[block].failed; }
+    void check_failed(const std::string& id) { ++check_failures[id]; }
 };
 
 }  // namespace angel

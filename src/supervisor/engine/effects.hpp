@@ -27,7 +27,8 @@ using Clock = std::chrono::steady_clock;
 class Timer {
 public:
     virtual ~Timer() = default;
-    virtual void arm(std::chrono::seconds after) = 0;
+    /// Whole seconds mostly; milliseconds where a stagger needs them (health checks).
+    virtual void arm(std::chrono::milliseconds after) = 0;
     virtual void cancel() = 0;
     virtual bool armed() const = 0;
 };
@@ -39,6 +40,7 @@ struct ReadyMessage {
         never,     ///< the readiness descriptor reached end of file before a newline
         stopping,  ///< STOPPING=1: replace me
         status,    ///< STATUS=text
+        watchdog,  ///< WATCHDOG=1: a keep-alive (`watchdog`)
     };
     Kind kind = Kind::ready;
     std::string text;  ///< status
@@ -51,12 +53,20 @@ public:
     virtual ~Watch() = default;
 };
 
+/// How one health check (`check`) ended: healthy, or why not ("connect: connection
+/// refused", "http status 500"). A timeout is the engine's, not the probe's.
+struct ProbeResult {
+    bool ok = true;
+    std::string reason;
+};
+
 /// A served program's extras at launch: its listening sockets and its readiness channel.
 struct ServeLaunch {
     std::vector<int> listen_fds;  ///< angel's listening sockets, given as fds 3, 4, ...
     std::string fd_names;         ///< LISTEN_FDNAMES
     ReadySpec ready;              ///< notify or fd: a channel is made; seconds: none
     std::function<void(ReadyMessage)> on_message;  ///< called on the loop, never during launch()
+    std::int64_t watchdog_seconds = 0;  ///< `watchdog` (notify only): WATCHDOG_USEC and WATCHDOG_PID; 0: none
 };
 
 /// One program generation to start: its logger first (if any), then the program
@@ -66,6 +76,9 @@ struct Launch {
     const std::vector<std::string>* logger_argv = nullptr;  ///< not empty; null: no logger
     const ProgramSpec* spec = nullptr;                      ///< env, directory, stdout, stderr
     const ServeLaunch* serve = nullptr;                     ///< served programs only
+    /// An exec health check (argv: its command): spec's environment and directory, output
+    /// to /dev/null, a process group of its own (killed whole at its timeout), no logger.
+    bool probe = false;
 };
 
 /// What a Launch did. A failure text is the reference's stderr text (without `<PROG>: `).
@@ -88,6 +101,11 @@ public:
     virtual void signal(pid_t pid, int sig) = 0;
     /// Reaps every child that has exited, now (each through on_child_exit).
     virtual void reap_now() = 0;
+
+    /// Starts an http or tcp health check of `check` on the loop; `done` is called once,
+    /// on the loop, never during probe(). Destroying the Watch abandons it (its socket
+    /// closes, `done` is not called): that is how the engine's timeout ends it.
+    virtual std::unique_ptr<Watch> probe(const CheckSpec& check, std::function<void(ProbeResult)> done) = 0;
 
     /// Resident memory of a live child in bytes; nullopt if it cannot be read.
     virtual std::optional<std::uint64_t> resident_bytes(pid_t pid) = 0;

@@ -11,6 +11,7 @@
 
 #include "supervisor/decide/instance_table.hpp"
 #include "supervisor/engine/effects.hpp"
+#include "supervisor/engine/health.hpp"
 #include "supervisor/engine/stop_run.hpp"
 #include "supervisor/spec/program_spec.hpp"
 
@@ -37,6 +38,8 @@ struct Instance {
     std::optional<int> exit_status;      ///< its last child's exit status; nullopt: a signal (restart)
     std::string exit_text;               ///< how its last child ended ("exit 0"), for the DONE line
     int exit_code = 1;                   ///< the same as a shell's code (128 + a signal), for `critical`
+    std::unique_ptr<Health> health;      ///< `check`: while it runs (and no stop of its own is under way)
+    bool health_restart = false;         ///< its restart_now comes from failed checks: maxdelay's back-off
 };
 
 }  // namespace angel

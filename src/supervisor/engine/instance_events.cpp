@@ -22,12 +22,21 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         std::optional<std::int64_t> wait;
         bool restart_asked = false;
         if (current.event == InstanceEvent::exited) {
-            // An exit angelctl restart asked for restarts at once; any other waits
+            // An exit angelctl restart asked for restarts at once, as does one of failed
+            // checks (unless maxdelay's back-off says wait); any other waits
             // maxdelay's back-off or `delay`.
             restart_asked = self->restart_now;
-            wait = self->restart_now ? std::optional<std::int64_t>(0) : self->wait;
+            wait = !self->restart_now ? self->wait
+                   : self->health_restart && self->spec.maxdelay ? self->wait
+                                                                 : std::optional<std::int64_t>(0);
             self->restart_now = false;
+            self->health_restart = false;
         }
+        // A stop of its child is under way, or comes (it left the config, angel shuts
+        // down): failed checks do not start another.
+        const StopRun* syncing = sync_stop();
+        const bool stopping = self->restart_stop != nullptr || self->hold || (syncing != nullptr && syncing->target().pid == self->pid) ||
+                              !has_desired || scheduler_.shutdown_requested();
         const InstanceFacts facts{self->id,
                                   &self->spec,
                                   has_desired ? &wanted->second : nullptr,
@@ -38,16 +47,24 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                                   self->exit_text,
                                   restart_asked,
                                   self->hold,
-                                  self->exit_code};
+                                  self->exit_code,
+                                  stopping};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));
         }
         if (t.next != self->state) self->since = fx_.now();
+        const InstanceState before = self->state;
         self->state = t.next;
         // angelctl stop's hold lasts until the end of the child leaves it stopped (a failing
         // one's child may be reaped before its kill sequence is over: that exit is not it).
         if (t.next == InstanceState::stopped) self->hold = false;
+        // Checks run while it runs: from its RUNNING on, until it leaves that state.
+        if (t.next != InstanceState::running) {
+            self->health.reset();
+        } else if (before != InstanceState::running && self->spec.check) {
+            start_health(self->health, self->id, self->generation, *self->spec.check, false);
+        }
         std::string ctx;
         for (const InstanceAction& a : t.actions) {
             switch (a.kind) {
@@ -98,12 +115,17 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
                     self->hold = true;
                     break;
                 case InstanceActionKind::stop_child:
+                    self->health.reset();  // angelctl stop: no more checks
                     start_hold_stop(*self);
                     break;
                 case InstanceActionKind::exit_angel:
                     // Carried out once this event is over (settle): a shutdown begun here
                     // would end instances, this one among them, under the loop above.
                     if (!critical_) critical_ = CriticalEnd{self->id, a.code};
+                    break;
+                case InstanceActionKind::restart_child:
+                    self->health.reset();  // its replacement is under way: no more checks
+                    restart_child(*self, true);
                     break;
                 case InstanceActionKind::end:
                     instances_.erase(instances_.find(self->id));  // last action: `self` is gone
@@ -166,6 +188,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         if (found == children_.end()) return;  // e.g. a child whose exec failed
         const ChildRef child = std::move(found->second);
         children_.erase(found);
+        if (child.role == ChildRef::Role::probe) return on_probe_exit(child, pid, wait_status);
         // How it ended, described once: for status, metrics and the DONE/FAILED line.
         const std::string exit_text = describe_wait_status(wait_status);
         if (child.role == ChildRef::Role::program && wait_status >= 0) {
@@ -197,8 +220,15 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         inst->exit_code = exit_code_of(wait_status).value_or(1);
         if (inst->restart_now) {
             // angelctl restart: not a quick failure for maxdelay (its wait stays), and
-            // the exit restarts at once (dispatch reads restart_now).
+            // the exit restarts at once (dispatch reads restart_now). Failed checks: at
+            // once too, unless it is a quick failure under maxdelay, which backs off.
             inst->restart_stop.reset();
+            if (inst->health_restart && inst->spec.maxdelay) {
+                const auto ran = std::chrono::duration_cast<std::chrono::seconds>(fx_.now() - inst->started_at).count();
+                const Backoff b = restart_backoff(inst->spec, ran, inst->quick_failures);
+                inst->quick_failures = b.quick_failures;
+                inst->wait = b.quick_failures > 0 ? b.wait : 0;
+            }
             return dispatch(*inst, InstanceEvent::exited);
         }
         if (inst->spec.maxdelay) {

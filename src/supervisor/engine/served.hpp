@@ -14,6 +14,7 @@
 #include "supervisor/decide/generation_table.hpp"
 #include "supervisor/decide/rollout.hpp"
 #include "supervisor/engine/effects.hpp"
+#include "supervisor/engine/health.hpp"
 #include "supervisor/engine/stop_run.hpp"
 #include "supervisor/spec/program_spec.hpp"
 
@@ -36,6 +37,8 @@ struct Generation {
     std::unique_ptr<Timer> timeout_timer; ///< readytimeout
     std::unique_ptr<Timer> age_timer;     ///< maxage
     std::unique_ptr<StopRun> stop;        ///< once it is being stopped
+    std::unique_ptr<Health> health;       ///< `check`: while it serves
+    std::unique_ptr<Timer> watchdog_timer; ///< `watchdog`: while it serves, re-armed by WATCHDOG=1
     mutable std::uint64_t checked_load = 0;  ///< the config load `stale` was computed for
     mutable bool stale = false;              ///< its spec differs from the desired one
 

@@ -248,6 +248,7 @@ void ServedBlock::spawn(Slot& slot, const ProgramSpec& spec) {
     // of this block starts before the next sync tries again.
     ServeLaunch serve;
     serve.ready = effective_ready(*spec.serve);
+    serve.watchdog_seconds = spec.watchdog.value_or(0);
     for (const ListenAddress& address : spec.serve->listen) {
         auto fd = sv_.fx_.listener(address, spec.serve->socketmode);
         if (auto* error = std::get_if<std::string>(&fd)) {
@@ -346,6 +347,14 @@ void ServedBlock::serve(Slot& slot, Generation& gen) {
         });
         gen.age_timer->arm(capped_seconds(after));
     }
+    if (gen.spec.check) sv_.start_health(gen.health, slot.id, gen.number, *gen.spec.check, true);
+    if (gen.spec.watchdog) {
+        // Once ready, a keep-alive at least every `watchdog` seconds (systemd's WatchdogSec=).
+        gen.watchdog_timer = sv_.fx_.make_timer([sv = &sv_, id = slot.id, number = gen.number] {
+            sv->route_slot(id, [&](ServedBlock& block, Slot& s) { block.on_watchdog_timer(s, number); });
+        });
+        gen.watchdog_timer->arm(capped_seconds(*gen.spec.watchdog));
+    }
     // The one it replaces makes room, now that it is ready.
     for (const auto& g : slot.generations) {
         if (g.get() != &gen && g->state == GenerationState::serving) return dispatch(slot, *g, GenerationEvent::replaced);
@@ -353,6 +362,8 @@ void ServedBlock::serve(Slot& slot, Generation& gen) {
 }
 
 void ServedBlock::stop(Slot& slot, Generation& gen) {
+    gen.health.reset();
+    gen.watchdog_timer.reset();
     gen.ready_timer.reset();
     gen.timeout_timer.reset();
     gen.age_timer.reset();
@@ -493,6 +504,8 @@ void ServedBlock::on_exit(Slot& slot, const ChildRef& child, pid_t pid) {
     }
     if (gen == nullptr || gen->pid != pid) return;
     gen->pid = 0;
+    gen->health.reset();
+    gen->watchdog_timer.reset();
     dispatch(slot, *gen, GenerationEvent::exited);
 }
 
@@ -508,6 +521,12 @@ void ServedBlock::on_ready_message(Slot& slot, std::uint64_t number, ReadyMessag
             return dispatch(slot, *gen, GenerationEvent::readiness_eof);
         case ReadyMessage::Kind::stopping:
             return dispatch(slot, *gen, GenerationEvent::stopping);
+        case ReadyMessage::Kind::watchdog:
+            // A keep-alive before it is ready, or once it retires, is not needed.
+            if (gen->watchdog_timer && gen->state == GenerationState::serving) {
+                gen->watchdog_timer->arm(capped_seconds(*gen->spec.watchdog));
+            }
+            return;
         case ReadyMessage::Kind::status:
             // A changed status only: an instance repeating itself does not flood the log.
             if (m.text != gen->status) {
@@ -577,6 +596,20 @@ void ServedBlock::start_slot(Slot& slot) {
     slot.stopped = false;
     count(slot);  // desired again: an empty slot, first in the rollout's queue
     pump();
+}
+
+void ServedBlock::on_unhealthy(Slot& slot, std::uint64_t number, const std::string& why) {
+    Generation* gen = slot.find(number);
+    if (gen != nullptr && gen->state == GenerationState::serving) dispatch(slot, *gen, GenerationEvent::unhealthy, why);
+}
+
+void ServedBlock::on_watchdog_timer(Slot& slot, std::uint64_t number) {
+    Generation* gen = slot.find(number);
+    if (gen == nullptr || gen->state != GenerationState::serving || !gen->spec.watchdog) return;
+    const std::string why = std::string(msg::watchdog_missed) + seconds_text(*gen->spec.watchdog);
+    sv_.fx_.log(Level::v2, program_context(slot.id), why);
+    // As an unhealthy check: replaced start-first, the old one serving until then.
+    dispatch(slot, *gen, GenerationEvent::unhealthy, std::string(msg::recycle_unhealthy) + "watchdog");
 }
 
 void ServedBlock::check_memory() {

@@ -52,6 +52,10 @@ public:
     void restart(Slot& slot);     ///< angelctl restart of its serving instance
     void stop_slot(Slot& slot);   ///< angelctl stop: every generation stopped, none started
     void start_slot(Slot& slot);  ///< angelctl start: back to the rollout's count
+    /// Its serving generation `number` failed `checkfails` checks in a row (`why`).
+    void on_unhealthy(Slot& slot, std::uint64_t number, const std::string& why);
+    /// `watchdog`: generation `number` sent no WATCHDOG=1 in time.
+    void on_watchdog_timer(Slot& slot, std::uint64_t number);
     void recover();               ///< after a throwing handler: drop the dead, count again
     void listeners_in_use(std::vector<std::string>& out) const;
 

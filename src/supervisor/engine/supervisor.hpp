@@ -48,7 +48,7 @@ struct RequestOutcome {
 
 /// Who a live, unreaped child is. Written at spawn, erased at reap, nowhere else.
 struct ChildRef {
-    enum class Role { program, logger } role = Role::program;
+    enum class Role { program, logger, probe } role = Role::program;  ///< probe: an exec health check
     std::string id;
     std::uint64_t generation = 0;
 };
@@ -191,6 +191,22 @@ private:
     // stop_start.cpp: angelctl stop and start.
     RequestToken token_for(const std::string& id, RequestToken::Ask ask);
     std::optional<RequestOutcome> stop_outcome(const RequestToken& token) const;
+    // health_checks.cpp: `check`, run on the loop for plain instances and served generations.
+    struct HealthRef {
+        Health* health = nullptr;  ///< null: that instance or generation is gone or not checked
+        const ProgramSpec* spec = nullptr;
+    };
+    HealthRef health_of(const std::string& id, std::uint64_t generation);
+    /// Arms the first check of a fresh Health in `holder`.
+    void start_health(std::unique_ptr<Health>& holder, const std::string& id, std::uint64_t generation,
+                      const CheckSpec& check, bool served);
+    void on_check_due(const std::string& id, std::uint64_t generation);
+    void begin_check(Health& health, const std::string& id, std::uint64_t generation, const ProgramSpec& spec);
+    void end_check(const std::string& id, std::uint64_t generation, ProbeResult result);
+    void on_probe_exit(const ChildRef& child, pid_t pid, int wait_status);
+    /// TERM (stopsignal, termgrace) to a plain instance's child; its exit starts it
+    /// again at once (angelctl restart; failed checks, under maxdelay's back-off).
+    void restart_child(Instance& instance, bool unhealthy);
 
     // served_routes.cpp: served programs' events, routed to their block (served_block.cpp).
     void sync_served(const std::vector<std::string>& starts);

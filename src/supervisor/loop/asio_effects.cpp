@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "supervisor/loop/asio_timer.hpp"
+#include "supervisor/loop/health_probe.hpp"
 #include "supervisor/loop/ready_watch.hpp"
 #include "supervisor/os/config_file.hpp"
 #include "supervisor/os/files.hpp"
@@ -65,6 +66,24 @@ Launched AsioEffects::launch(const Launch& launch) {
     Launched result;
     Fd pipe_write, out_file, err_file;  // closed when the children have them
     int out_fd = -1, err_fd = -1;
+    if (launch.probe) {
+        // An exec health check: quiet, in a group of its own, killed whole when over time.
+        auto null_fd = dev_null();
+        if (auto* e = std::get_if<std::string>(&null_fd)) {
+            result.program = std::move(*e);
+            return result;
+        }
+        const int null = std::get<int>(null_fd);
+        SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{null, 1}, {null, 2}}, {}};
+        request.own_process_group = true;
+        auto child = spawn(request);
+        if (auto* e = std::get_if<SpawnError>(&child)) {
+            result.program = std::move(e->text);
+        } else {
+            result.program = std::get<pid_t>(child);
+        }
+        return result;
+    }
     if (launch.logger_argv != nullptr) {
         // The logger reads a pipe and writes to /dev/null, in angel's environment (D2).
         auto pipe = make_pipe();
@@ -80,7 +99,7 @@ Launched AsioEffects::launch(const Launch& launch) {
         Pipe& p = std::get<Pipe>(pipe);
         const int null = std::get<int>(null_fd);
         auto logger = spawn(SpawnRequest{*launch.logger_argv, std::nullopt, spec.directory,
-                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}, std::nullopt});
+                                         {{p.read.get(), 0}, {null, 1}, {null, 2}}, {}});
         if (auto* e = std::get_if<SpawnError>(&logger)) {
             result.logger = std::move(e->text);
             return result;
@@ -102,7 +121,7 @@ Launched AsioEffects::launch(const Launch& launch) {
             *fd = std::get<int>(opened);
         }
     }
-    SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, std::nullopt};
+    SpawnRequest request{*launch.argv, env_strings(spec.env), spec.directory, {{out_fd, 1}, {err_fd, 2}}, {}};
     request.own_process_group = spec.killgroup;
     Fd ready_write;  // the child's end of a readiness pipe: closed here once it has it
     std::unique_ptr<Watch> channel;
@@ -114,7 +133,13 @@ Launched AsioEffects::launch(const Launch& launch) {
             result.program = std::move(*error);
             return result;
         }
-        if (!launch.serve->listen_fds.empty()) request.own_pid_env = own_pid;
+        if (!launch.serve->listen_fds.empty()) request.own_pid_envs.push_back(own_pid);
+        if (launch.serve->watchdog_seconds > 0 && launch.serve->ready.kind == ReadySpec::Kind::notify) {
+            // systemd's watchdog protocol: the period in microseconds, and the pid it is for.
+            request.env->push_back("WATCHDOG_USEC=" + std::to_string(launch.serve->watchdog_seconds * 1000000));
+            request.own_pid_envs.push_back(request.env->size());
+            request.env->push_back("WATCHDOG_PID=");
+        }
     }
     auto child = spawn(request);
     if (auto* e = std::get_if<SpawnError>(&child)) {
@@ -175,6 +200,10 @@ std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std:
         }
     }
     return std::nullopt;
+}
+
+std::unique_ptr<Watch> AsioEffects::probe(const CheckSpec& check, std::function<void(ProbeResult)> done) {
+    return start_net_probe(io_, check, std::move(done));
 }
 
 std::optional<std::uint64_t> AsioEffects::resident_bytes(pid_t pid) { return angel::resident_bytes(pid); }

@@ -31,6 +31,7 @@ public:
     std::unique_ptr<Timer> make_timer(std::function<void()> on_fire) override;
     Launched launch(const Launch& launch) override;
     void signal(pid_t pid, int sig) override;
+    std::unique_ptr<Watch> probe(const CheckSpec& check, std::function<void(ProbeResult)> done) override;
     std::optional<std::uint64_t> resident_bytes(pid_t pid) override;
     std::variant<int, std::string> listener(const ListenAddress& address, unsigned mode) override;
     void keep_listeners(const std::vector<std::string>& in_use) override;

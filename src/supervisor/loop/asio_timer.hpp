@@ -22,7 +22,7 @@ public:
         : timer_(io), state_(std::make_shared<State>(std::move(on_fire))) {}
     ~AsioTimer() override { ++state_->serial; }
 
-    void arm(std::chrono::seconds after) override {
+    void arm(std::chrono::milliseconds after) override {
         const std::uint64_t serial = ++state_->serial;
         state_->armed = true;
         auto fire = [state = state_, serial](const boost::system::error_code& ec) {

@@ -35,7 +35,14 @@ std::string scrape_metrics(const Supervisor& engine, const ClockAnchor& start) {
             if (status.pid > 0) status.start_time_seconds = start.to_unix(status.started_at);
             std::optional<std::uint64_t> rss;
             if (status.pid > 0) rss = resident_bytes(status.pid);
-            s.programs.push_back(control::ProgramMetrics{std::move(status), std::move(block), rss});
+            // A program with `check`: its instance is checked now, or one of it failed a check.
+            std::optional<std::uint64_t> check_failures;
+            if (auto it = counters.check_failures.find(status.id); it != counters.check_failures.end()) {
+                check_failures = it->second;
+            } else if (status.health) {
+                check_failures = 0;
+            }
+            s.programs.push_back(control::ProgramMetrics{std::move(status), std::move(block), rss, check_failures});
         }
     }
     for (const auto& [block, rolling] : engine.served_blocks()) {

@@ -113,6 +113,8 @@ struct ReadyWatch::State : std::enable_shared_from_this<ReadyWatch::State> {
             auto cb = on_message;
             if (line == "READY=1") {
                 cb(ReadyMessage{ReadyMessage::Kind::ready, {}});
+            } else if (line == "WATCHDOG=1") {
+                cb(ReadyMessage{ReadyMessage::Kind::watchdog, {}});
             } else if (line == "STOPPING=1") {
                 cb(ReadyMessage{ReadyMessage::Kind::stopping, {}});
             } else if (line.starts_with("STATUS=")) {

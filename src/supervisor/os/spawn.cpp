@@ -38,7 +38,8 @@ struct ChildJob {
     char* const* argv;
     char* const* envp;
     const std::vector<int>* reset;       ///< signals to put back to SIG_DFL
-    char* own_pid_value;                 ///< room for the child's pid in decimal, or null
+    char* const* own_pid_values;         ///< rooms for the child's pid in decimal
+    std::size_t own_pid_count;
     bool own_process_group;              ///< setpgid(0, 0) first
     // Written by the child before it _exits; read by angel once the clone returns.
     ChildStep failed_step = ChildStep::none;
@@ -119,15 +120,17 @@ ANGEL_CHILD_CODE int run_child(void* arg) {
     sigset_t none;
     ::sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (job.own_pid_value != nullptr) {
-        // Digits of our own pid into the slot built before the clone (room for 20).
+    if (job.own_pid_count > 0) {
+        // Digits of our own pid into the slots built before the clone (room for 20 each).
         char digits[24];
         int n = 0;
         for (unsigned long pid = static_cast<unsigned long>(::getpid()); n == 0 || pid > 0; pid /= 10) {
             digits[n++] = static_cast<char>('0' + pid % 10);
         }
-        for (int i = 0; i < n; ++i) job.own_pid_value[i] = digits[n - 1 - i];
-        job.own_pid_value[n] = '\0';
+        for (std::size_t slot = 0; slot < job.own_pid_count; ++slot) {
+            for (int i = 0; i < n; ++i) job.own_pid_values[slot][i] = digits[n - 1 - i];
+            job.own_pid_values[slot][n] = '\0';
+        }
     }
     if (int err = move_descriptors(*job.moves, job.scratch)) child_fail(job, ChildStep::dup, err);
     if (job.directory != nullptr && ::chdir(job.directory) != 0) child_fail(job, ChildStep::chdir, errno);
@@ -211,11 +214,18 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
     const char* search_path = std::getenv("PATH");
     std::vector<char*> argv = c_strings(req.argv);
     std::vector<char*> envp = req.env ? c_strings(*req.env) : std::vector<char*>{};
-    std::string own_pid_entry;  // "NAME=" and room for 20 digits, filled in by the child
-    if (req.env && req.own_pid_env && *req.own_pid_env < req.env->size()) {
-        own_pid_entry = (*req.env)[*req.own_pid_env];
-        own_pid_entry.append(21, '\0');
-        envp[*req.own_pid_env] = own_pid_entry.data();
+    // Each "NAME=" with room for 20 digits, filled in by the child.
+    std::vector<std::string> own_pid_entries;
+    std::vector<char*> own_pid_values;
+    if (req.env) {
+        own_pid_entries.reserve(req.own_pid_envs.size());
+        for (std::size_t index : req.own_pid_envs) {
+            if (index >= req.env->size()) continue;
+            std::string& entry = own_pid_entries.emplace_back((*req.env)[index]);
+            entry.append(21, '\0');
+            envp[index] = entry.data();
+            own_pid_values.push_back(entry.data() + entry.size() - 21);
+        }
     }
     std::vector<int> scratch(req.fds.size(), -1);
     ChildJob job{&req.fds,
@@ -227,7 +237,8 @@ std::variant<pid_t, SpawnError> spawn(const SpawnRequest& req) {
                  argv.data(),
                  req.env ? envp.data() : environ,
                  &*signals_to_reset(),
-                 own_pid_entry.empty() ? nullptr : own_pid_entry.data() + own_pid_entry.size() - 21,
+                 own_pid_values.data(),
+                 own_pid_values.size(),
                  req.own_process_group};
 
     unsigned char* const stack_top = child_stack_top();

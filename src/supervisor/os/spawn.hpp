@@ -27,9 +27,9 @@ struct SpawnRequest {
     std::optional<std::string> directory;           ///< chdir before exec; angel's cwd if absent
     std::vector<FdMove> fds;                        ///< done as if all at once: a source may
                                                     ///< be another move's target (a swap is fine)
-    /// An entry of `env` of the form "NAME=" whose value only the child knows: its
-    /// own pid, written in decimal by the child before exec (e.g. LISTEN_PID).
-    std::optional<std::size_t> own_pid_env;
+    /// Entries of `env` of the form "NAME=" whose value only the child knows: its
+    /// own pid, written in decimal by the child before exec (LISTEN_PID, WATCHDOG_PID).
+    std::vector<std::size_t> own_pid_envs;
     /// The child leads a process group of its own (setpgid before exec), so that a
     /// signal to the group reaches what it starts too.
     bool own_process_group = false;

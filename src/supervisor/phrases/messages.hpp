@@ -93,6 +93,14 @@ inline constexpr std::string_view waiting_for = "WAITING for ";
 // shutdown, exit status N" (instead of the TERM line; the shutdown's lines follow).
 inline constexpr std::string_view critical_program = "Critical program ";
 inline constexpr std::string_view critical_shutdown = " ended for good; initiating shutdown, exit status ";
+// Programs with the opt-in key `check`: a failed check (+ the reason: "connect:
+// connection refused", "timeout after 2 s", "http status 500", "exit 1"), and the
+// replacement of a plain instance (+ "3 checks failed in a row").
+inline constexpr std::string_view check_failed = "CHECK FAILED: ";
+inline constexpr std::string_view unhealthy = "UNHEALTHY, restarting: ";
+inline constexpr std::string_view recycle_unhealthy = "unhealthy: ";  // RECYCLE: unhealthy: 3 checks failed in a row
+// `watchdog`: a served instance sent no WATCHDOG=1 in time (+ "N seconds").
+inline constexpr std::string_view watchdog_missed = "WATCHDOG: no keep-alive for ";
 
 // Served programs only (the opt-in keys listen, ready, surge, maxage, maxrss):
 // {- program: ID -}

@@ -52,10 +52,18 @@ std::optional<SpecError> validate(const ProgramDrafts& drafts) {
 std::optional<SpecError> build_serves(ProgramDrafts& drafts) {
     for (auto& [id, draft] : drafts) {
         if (auto error = apply_operate_keys(id, draft.operate_keys, draft.spec)) return SpecError{std::move(*error)};
-        if (draft.serve_keys.empty()) continue;
+        const std::string watchdog_error = id + ": 'watchdog' needs ready = \"notify\"";
+        if (draft.serve_keys.empty()) {
+            if (draft.spec.watchdog) return SpecError{watchdog_error};
+            continue;
+        }
         auto serve = build_serve(id, draft.group.value_or(id), draft.serve_keys);
         if (auto* error = std::get_if<std::string>(&serve)) return SpecError{std::move(*error)};
         draft.spec.serve = std::move(std::get<ServeSpec>(serve));
+        // The keep-alives come on the notify socket: no other readiness has one.
+        if (draft.spec.watchdog && effective_ready(*draft.spec.serve).kind != ReadySpec::Kind::notify) {
+            return SpecError{watchdog_error};
+        }
         // A served program is replaced, never left ended: the policy keys are for plain ones.
         if (draft.operate_keys.contains("restart") || draft.operate_keys.contains("okexit")) {
             return SpecError{id + ": 'restart' and 'okexit' are for programs without serve keys"};

@@ -29,6 +29,25 @@ enum class RestartPolicy : std::uint8_t {
     never,       ///< never
 };
 
+/// `check` (opt-in): how angel asks a running instance whether it is alive, and how often.
+struct CheckSpec {
+    enum class Kind : std::uint8_t {
+        http,  ///< GET http://HOST:PORT/PATH by angel itself: healthy = status 200-399
+        tcp,   ///< a connect to HOST:PORT succeeds
+        exec,  ///< COMMAND (split on spaces, no shell) exits 0
+    };
+    Kind kind = Kind::tcp;
+    std::string text;     ///< the `check` value as written
+    std::string host;     ///< http, tcp: a numeric IPv4 or IPv6 address (localhost: 127.0.0.1)
+    std::uint16_t port = 0;
+    std::string target;   ///< http: the path (at least "/"); exec: the command line
+    std::int64_t every = 10;    ///< `checkevery`: seconds between checks
+    std::int64_t timeout = 2;   ///< `checktimeout`: seconds a check may take
+    std::int64_t fails = 3;     ///< `checkfails`: consecutive failures that replace the instance
+
+    friend bool operator==(const CheckSpec&, const CheckSpec&) = default;
+};
+
 struct ProgramSpec {
     std::string id;                          ///< final id (`web`, or `worker-2` with count)
     std::string exec;                        ///< command line, split on spaces at spawn time
@@ -50,6 +69,8 @@ struct ProgramSpec {
     std::vector<int> okexit{0};              ///< opt-in: exit statuses that are a success (on-failure)
     bool critical = false;                   ///< opt-in: its end for good ends angel (with its status)
     std::vector<std::string> after;          ///< opt-in: ids or block names started before it, as written
+    std::optional<CheckSpec> check;          ///< opt-in: health checks; nullopt: none (the original)
+    std::optional<std::int64_t> watchdog;    ///< opt-in: served, ready = "notify": WATCHDOG=1 at least this often
 
     friend bool operator==(const ProgramSpec&, const ProgramSpec&) = default;
 };

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "supervisor/spec/check_keys.hpp"
 #include "supervisor/spec/rounding.hpp"
 #include "supervisor/spec/policy_keys.hpp"
 
@@ -15,8 +16,9 @@ using configurator::Value;
 
 constexpr std::array<std::string_view, 8> kServeKeys = {"listen", "socketmode", "ready",  "readytimeout",
                                                         "surge",  "maxage",     "maxrss", "notifyaccess"};
-constexpr std::array<std::string_view, 7> kOperateKeys = {"killgroup", "maxdelay", "stopsignal", "restart",
-                                                          "okexit",    "critical", "after"};
+constexpr std::array<std::string_view, 12> kOperateKeys = {"killgroup",  "maxdelay", "stopsignal", "restart",
+                                                           "okexit",     "critical", "after",      "check",
+                                                           "checkevery", "checktimeout", "checkfails", "watchdog"};
 
 std::string error_of(const std::string& id, std::string_view key, std::string_view what) {
     std::string text = id;
@@ -97,6 +99,30 @@ std::variant<ReadySpec, std::string> ready_of(const std::string& id, const Value
     return error_of(id, "ready", what);
 }
 
+/// `check` and its timings: each timing at least 1, and none without a `check`.
+std::optional<std::string> apply_check_keys(const std::string& id, const ServeKeys& keys, ProgramSpec& spec) {
+    auto it = keys.find("check");
+    if (it == keys.end()) {
+        for (std::string_view key : {"checkevery", "checktimeout", "checkfails"}) {
+            if (keys.contains(key)) return error_of(id, key, "needs a 'check'");
+        }
+        return std::nullopt;
+    }
+    auto check = it->second.is_string() ? check_of(it->second.as_string()) : std::nullopt;
+    if (!check) return error_of(id, "check", kCheckForms);
+    for (auto [key, field] : {std::pair<std::string_view, std::int64_t*>{"checkevery", &check->every},
+                              {"checktimeout", &check->timeout},
+                              {"checkfails", &check->fails}}) {
+        auto found = keys.find(key);
+        if (found == keys.end()) continue;
+        auto n = whole_number(id, key, found->second, 1);
+        if (auto* e = std::get_if<std::string>(&n)) return std::move(*e);
+        *field = std::get<std::int64_t>(n);
+    }
+    spec.check = std::move(*check);
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool is_serve_key(std::string_view local) {
@@ -150,7 +176,12 @@ std::optional<std::string> apply_operate_keys(const std::string& id, const Serve
         if (!names) return error_of(id, "after", "must be a program id or a non-empty list of them");
         spec.after = std::move(*names);
     }
-    return std::nullopt;
+    if (auto it = keys.find("watchdog"); it != keys.end()) {
+        auto n = whole_number(id, "watchdog", it->second, 1);
+        if (auto* e = std::get_if<std::string>(&n)) return std::move(*e);
+        spec.watchdog = std::get<std::int64_t>(n);
+    }
+    return apply_check_keys(id, keys, spec);
 }
 
 std::variant<ServeSpec, std::string> build_serve(const std::string& id, const std::string& group,

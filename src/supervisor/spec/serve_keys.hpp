@@ -21,7 +21,8 @@ bool is_serve_key(std::string_view local);
 /// The serve keys of one program, as written.
 using ServeKeys = std::map<std::string, configurator::Value, std::less<>>;
 
-/// Whether a program's local key is one of the opt-in operating keys (killgroup, maxdelay, stopsignal, restart, okexit).
+/// Whether a program's local key is one of the opt-in operating keys (killgroup, maxdelay, stopsignal, restart, okexit,
+/// check, checkevery, checktimeout, checkfails).
 bool is_operate_key(std::string_view local);
 
 /// Checks and applies the operating keys of program `id`; the one-line error text.

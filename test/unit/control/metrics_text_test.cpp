@@ -26,13 +26,14 @@ MetricsSnapshot one_of_each() {
     web.last_exit = "signal 9 (KILL)";
     web.last_exit_code = 137;
     web.ready = true;
-    s.programs.push_back(ProgramMetrics{web, "web", 4096});
+    web.health = HealthStatus{"timeout after 2 s", 2, 10};  // `check`: its last two failed
+    s.programs.push_back(ProgramMetrics{web, "web", 4096, 5});
     InstanceStatus cron;
     cron.id = "cron";
     cron.state = RunState::waiting;
     cron.last_exit = "exit 2";
     cron.last_exit_code = 2;
-    s.programs.push_back(ProgramMetrics{cron, "cron", std::nullopt});
+    s.programs.push_back(ProgramMetrics{cron, "cron", std::nullopt, std::nullopt});
     s.blocks.push_back(BlockMetrics{"web", 4, 1, true});
     return s;
 }
@@ -93,6 +94,13 @@ BOOST_AUTO_TEST_CASE(the_whole_text) {
         "# TYPE angel_program_restarts_total counter\n"
         "angel_program_restarts_total{program=\"web-1\",block=\"web\"} 3\n"
         "angel_program_restarts_total{program=\"cron\",block=\"cron\"} 0\n"
+        "# HELP angel_program_check_failures_total Programs with a check: failed health checks since angel started.\n"
+        "# TYPE angel_program_check_failures_total counter\n"
+        "angel_program_check_failures_total{program=\"web-1\",block=\"web\"} 5\n"
+        "# HELP angel_program_healthy Programs with a check: 0 after a failed check, 1 once one passes (and before "
+        "the first).\n"
+        "# TYPE angel_program_healthy gauge\n"
+        "angel_program_healthy{program=\"web-1\",block=\"web\"} 0\n"
         "# HELP angel_program_start_time_seconds When the running process started, in Unix seconds.\n"
         "# TYPE angel_program_start_time_seconds gauge\n"
         "angel_program_start_time_seconds{program=\"web-1\",block=\"web\"} 970\n"

@@ -60,29 +60,30 @@ GenerationFacts facts() {
 constexpr std::array kStates = {S::starting, S::serving, S::retiring, S::gone};
 constexpr std::array kEvents = {E::ready,        E::pidfile_written, E::pidfile_failed, E::ready_timeout, E::readiness_eof,
                                 E::exited,       E::stopping,        E::recycle_due,    E::grace_elapsed, E::spec_changed,
-                                E::restart_asked, E::replaced,       E::stop_first,     E::shutdown,      E::stop_asked};
+                                E::restart_asked, E::replaced,       E::stop_first,     E::shutdown,      E::stop_asked,
+                                E::unhealthy};
 
 constexpr const char* X = "impossible";
 
 /// The expected table: [state][event], in kEvents' order.
-const std::array<std::array<const char*, 15>, 4> kExpected = {{
+const std::array<std::array<const char*, 16>, 4> kExpected = {{
     // starting
     {"starting: write_pidfile", "serving: log:READY serve",
      "retiring: log:Failed to create pidfile report_error:why stop failed:NOT READY: its pidfile could not be written",
      "retiring: stop failed:why",
      "retiring: stop failed:NOT READY: closed its readiness descriptor before it was ready",
      "gone: log:ENDED failed:NOT READY: exited before it was ready forget", "starting:", X, X, "retiring: stop", X, X, X,
-     "retiring: stop", "retiring: stop"},
+     "retiring: stop", "retiring: stop", X},
     // serving
     {"serving:", X, X, X, "serving:", "gone: log:ENDED remove_pidfile log:WAITING arm_restart forget",
      "serving: recycle:asked with STOPPING=1", "serving: recycle:why", X, "serving:",
      "serving: recycle_asked:asked by angelctl restart", "retiring: log_pid:RETIRING pid  stop",
-     "retiring: log_pid:RETIRING pid  stop", "serving:", "retiring: log_pid:RETIRING pid  stop"},
+     "retiring: log_pid:RETIRING pid  stop", "serving:", "retiring: log_pid:RETIRING pid  stop", "serving: recycle:why"},
     // retiring
     {"retiring:", X, X, X, "retiring:", "gone: log:ENDED (replaced) forget", "retiring:", X, "retiring: forget",
-     "retiring:", X, X, X, "retiring:", X},
+     "retiring:", X, X, X, "retiring:", X, X},
     // gone
-    {X, X, X, X, X, X, X, X, "gone: forget", "gone:", X, X, X, "gone:", X},
+    {X, X, X, X, X, X, X, X, "gone: forget", "gone:", X, X, X, "gone:", X, X},
 }};
 
 

@@ -43,6 +43,7 @@ std::string render(const InstanceTransition& t) {
             case InstanceActionKind::hold: out += "hold"; break;
             case InstanceActionKind::stop_child: out += "stop_child"; break;
             case InstanceActionKind::exit_angel: out += "exit_angel:" + std::to_string(a.code); break;
+            case InstanceActionKind::restart_child: out += "restart_child"; break;
             case InstanceActionKind::end: out += "end"; break;
         }
     }
@@ -69,45 +70,45 @@ constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed, 
                                 S::waiting, S::done,     S::failed,  S::stopped, S::pending};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
                                 E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
-                                E::stop_asked, E::start_asked, E::hold, E::deps_ready};
+                                E::stop_asked, E::start_asked, E::hold, E::deps_ready, E::unhealthy};
 
 /// The expected table, with the id desired: [state][event]; the columns after stop_done
-/// are angelctl's (stop_asked, start_asked), then `after`'s (hold, deps_ready).
-const std::array<std::array<const char*, 14>, 10> kExpected = {{
+/// are angelctl's (stop_asked, start_asked), then `after`'s (hold, deps_ready), then `check`'s (unhealthy).
+const std::array<std::array<const char*, 15>, 10> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", IMP, IMP, IMP, IMP, IMP,
-     IMP, IMP, IMP, IMP, STOPPED, IMP, "pending: log:WAITING for boom", IMP},
+     IMP, IMP, IMP, IMP, STOPPED, IMP, "pending: log:WAITING for boom", IMP, IMP},
     // starting
     {IMP, "running: log:RUNNING", "absent: report_error:boom end",
      "failing: log:Failed to create pidfile remember_error:boom stop_own_child", IMP, IMP,
-     IMP, IMP, IMP, IMP, IMP, IMP, IMP, IMP},
+     IMP, IMP, IMP, IMP, IMP, IMP, IMP, IMP, IMP},
     // running
     {IMP, IMP, IMP, IMP,
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", IMP, "running:", "running:", "killed:",
-     IMP, "running: log:STOP asked by angelctl hold stop_child", IMP, IMP, IMP},
+     IMP, "running: log:STOP asked by angelctl hold stop_child", IMP, IMP, IMP, "running: log:UNHEALTHY, restarting: boom restart_child"},
     // killed
     {IMP, IMP, IMP, IMP,
      "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3", IMP, IMP, IMP,
-     "killed:", IMP, "killed: log:STOP asked by angelctl hold", IMP, IMP, IMP},
+     "killed:", IMP, "killed: log:STOP asked by angelctl hold", IMP, IMP, IMP, IMP},
     // failing
     {IMP, IMP, IMP, IMP, "failing:", IMP, IMP, IMP,
-     "failing:", "absent: report_error:boom end", "failing: log:STOP asked by angelctl hold", IMP, IMP, IMP},
+     "failing:", "absent: report_error:boom end", "failing: log:STOP asked by angelctl hold", IMP, IMP, IMP, IMP},
     // waiting
     {IMP, IMP, IMP, IMP, IMP,
      "starting: log:RESTART log:START adopt_spec spawn", IMP, IMP, IMP, IMP,
-     "stopped: cancel_delay log:STOPPED by angelctl: not restarted before angelctl start", IMP, IMP, IMP},
+     "stopped: cancel_delay log:STOPPED by angelctl: not restarted before angelctl start", IMP, IMP, IMP, IMP},
     // done
     {IMP, IMP, IMP, IMP, IMP, IMP,
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP, IMP},
     // failed
     {IMP, IMP, IMP, IMP, IMP, IMP,
-     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP},
+     "starting: log:START adopt_spec spawn", "absent: log:QUIT end", IMP, IMP, STOPPED, ASKED, IMP, IMP, IMP},
     // stopped
     {IMP, IMP, IMP, IMP, "stopped:", IMP, IMP,
-     "absent: log:QUIT end", IMP, IMP, IMP, ASKED, IMP, IMP},
+     "absent: log:QUIT end", IMP, IMP, IMP, ASKED, IMP, IMP, IMP},
     // pending: `after` holds its first start; angelctl stop drops the hold
     {IMP, IMP, IMP, IMP, IMP, IMP, IMP,
-     "absent: log:QUIT end", IMP, IMP, STOPPED, IMP, IMP, "starting: log:START adopt_spec spawn"},
+     "absent: log:QUIT end", IMP, IMP, STOPPED, IMP, IMP, "starting: log:START adopt_spec spawn", IMP},
 }};
 
 
@@ -225,6 +226,13 @@ BOOST_AUTO_TEST_CASE(restart_always_and_angelctl_restart_and_removal_are_unchang
                "waiting: log:ENDED remove_pidfile log:WAITING arm_delay:3");
     const InstanceFacts gone{"w", &w.spec, nullptr, {}, std::nullopt, 0, "exit 0", false};
     BOOST_TEST(render(step(S::running, E::exited, gone)) == "absent: log:ENDED remove_pidfile log:QUIT end");
+}
+
+BOOST_AUTO_TEST_CASE(unhealthy_while_a_stop_is_under_way_changes_nothing) {
+    const World w;
+    InstanceFacts f = w.facts();
+    f.stopping = true;
+    BOOST_TEST(render(step(S::running, E::unhealthy, f)) == "running:");
 }
 
 BOOST_AUTO_TEST_CASE(a_rerun_of_an_id_no_longer_desired_quits) {

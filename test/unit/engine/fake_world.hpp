@@ -87,8 +87,24 @@ public:
     };
 
     Launched launch(const Launch& l) override {
-        ++launches;
         Launched out;
+        if (l.probe) {
+            // An exec health check: a process of its own group; it exits at once with
+            // `probe_exit` (a wait status), or hangs when that is unset.
+            if (fail_exec.contains((*l.argv)[0])) {
+                out.program = (*l.argv)[0] + ": createProcess: posix_spawnp: does not exist";
+                return out;
+            }
+            const pid_t pid = new_process(*l.argv, false);
+            probe_pids.push_back(pid);
+            if (probe_exit) {
+                exit_statuses[pid] = *probe_exit;
+                exit_now(pid);
+            }
+            out.program = pid;
+            return out;
+        }
+        ++launches;
         if (l.logger_argv != nullptr) {
             if (fail_exec.contains((*l.logger_argv)[0])) {
                 out.logger = (*l.logger_argv)[0] + ": createProcess: posix_spawnp: does not exist";
@@ -124,6 +140,32 @@ public:
         (*callback)(ReadyMessage{kind, std::move(text)});
         if (auto_reap) deliver_exits();
         return true;
+    }
+
+    /// An http or tcp check: answered with `probe_answer` after the event that started
+    /// it (never during probe()), or left hanging while that is unset.
+    std::unique_ptr<Watch> probe(const CheckSpec& check, std::function<void(ProbeResult)> done) override {
+        ++probes_started;
+        probe_kinds.push_back(check.kind);
+        auto state = std::make_shared<std::function<void(ProbeResult)>>(std::move(done));
+        pending_probes_.push_back(state);
+        return std::make_unique<FakeProbe>(state);
+    }
+    /// Answers the checks in flight with `result`; how many were answered.
+    std::size_t answer_probes(const ProbeResult& result) {
+        auto pending = std::move(pending_probes_);
+        pending_probes_.clear();
+        std::size_t n = 0;
+        for (const auto& weak : pending) {
+            auto callback = weak.lock();
+            if (!callback || !*callback) continue;
+            auto f = std::move(*callback);
+            *callback = nullptr;
+            f(result);
+            ++n;
+        }
+        if (auto_reap) deliver_exits();
+        return n;
     }
 
     std::optional<std::uint64_t> resident_bytes(pid_t pid) override {
@@ -193,6 +235,15 @@ public:
         return inst->pid;
     }
 
+    /// The live pid of served `id`'s newest generation (fails the test if none).
+    pid_t pid_of_served(const std::string& id) const {
+        const Slot* slot = supervisor->slot(id);
+        if (slot == nullptr || slot->generations.empty() || slot->generations.back()->pid == 0) {
+            throw std::logic_error("no live served child for " + id);
+        }
+        return slot->generations.back()->pid;
+    }
+
     // ------------------------------------------------------------ files and config
     std::optional<std::string> write_pidfile(const std::string& path, pid_t pid) override {
         if (unwritable.contains(path)) return path + ": openFile: permission denied (Permission denied)";
@@ -253,6 +304,11 @@ public:
     std::map<pid_t, Process> live;
     std::vector<std::pair<pid_t, int>> signals_sent;
     std::map<pid_t, int> exit_statuses;  ///< wait statuses to report, by pid (else unknown)
+    std::optional<ProbeResult> probe_answer;  ///< http/tcp checks' answer; nullopt: they hang
+    std::optional<int> probe_exit;            ///< exec checks' wait status; nullopt: they hang
+    std::vector<pid_t> probe_pids;            ///< exec checks started, in order
+    std::vector<CheckSpec::Kind> probe_kinds; ///< http/tcp checks started, in order
+    int probes_started = 0;
     std::set<std::string> fail_exec;   ///< argv[0]s that fail to start
     std::set<std::string> unwritable;  ///< pidfile paths that cannot be written
     std::set<std::string> files;       ///< pidfiles present
@@ -288,8 +344,8 @@ private:
     public:
         FakeTimer(FakeWorld& world, std::shared_ptr<TimerState> state) : world_(world), state_(std::move(state)) {}
         ~FakeTimer() override { state_->armed = false; }
-        void arm(std::chrono::seconds after) override {
-            state_->deadline = world_.elapsed_ + std::chrono::duration_cast<std::chrono::milliseconds>(after);
+        void arm(std::chrono::milliseconds after) override {
+            state_->deadline = world_.elapsed_ + after;
             state_->sequence = ++world_.sequence_;
             state_->armed = true;
         }
@@ -310,6 +366,16 @@ private:
         std::shared_ptr<std::function<void(ReadyMessage)>> state_;
     };
 
+    class FakeProbe final : public Watch {
+    public:
+        explicit FakeProbe(std::shared_ptr<std::function<void(ProbeResult)>> state) : state_(std::move(state)) {}
+        ~FakeProbe() override { *state_ = nullptr; }  // abandoned: never answered
+
+    private:
+        std::shared_ptr<std::function<void(ProbeResult)>> state_;
+    };
+    std::vector<std::weak_ptr<std::function<void(ProbeResult)>>> pending_probes_;
+
     /// The armed timers due by `until`, earliest first, ties in arming order.
     std::vector<std::shared_ptr<TimerState>> due(std::chrono::milliseconds until) const {
         std::vector<std::shared_ptr<TimerState>> out;
@@ -327,6 +393,7 @@ private:
         state->armed = false;
         state->on_fire();  // `state` keeps the callback alive, whatever it destroys
         if (auto_reap) deliver_exits();
+        if (probe_answer && !pending_probes_.empty()) answer_probes(*probe_answer);
     }
 
     /// Fires the timers due by `until` (or before it, if not `inclusive`), each at its

@@ -174,18 +174,18 @@ BOOST_AUTO_TEST_CASE(the_child_writes_its_own_pid_into_its_environment) {
     // LISTEN_PID must name the child itself: only the child knows it before exec.
     TempDir dir;
     SpawnRequest request;
-    request.env = std::vector<std::string>{"A=1", "LISTEN_PID=", "B=2"};
-    request.own_pid_env = 1;
+    request.env = std::vector<std::string>{"A=1", "LISTEN_PID=", "B=2", "WATCHDOG_PID="};
+    request.own_pid_envs = {1, 3};
     auto opened = angel::open_for_append(dir / "out");
     BOOST_REQUIRE(std::holds_alternative<angel::Fd>(opened));
-    request.argv = {"/bin/sh", "-c", "echo \"$A $LISTEN_PID $$ $B\""};
+    request.argv = {"/bin/sh", "-c", "echo \"$A $LISTEN_PID $$ $B $WATCHDOG_PID\""};
     request.fds.push_back({std::get<angel::Fd>(opened).get(), 1});
     auto result = angel::spawn(request);
     BOOST_REQUIRE(std::holds_alternative<pid_t>(result));
     const pid_t pid = std::get<pid_t>(result);
     BOOST_REQUIRE(::waitpid(pid, nullptr, 0) == pid);
     const std::string p = std::to_string(pid);
-    BOOST_TEST(read_file(dir / "out") == "1 " + p + " " + p + " 2\n");
+    BOOST_TEST(read_file(dir / "out") == "1 " + p + " " + p + " 2 " + p + "\n");
     BOOST_TEST((*request.env)[1] == "LISTEN_PID=");  // the request itself is untouched
 }
 
