@@ -93,6 +93,10 @@ std::string render_metrics(const MetricsSnapshot& s) {
                  [&](const ProgramMetrics& p) {
                      program_sample(out, "angel_program_done", p, p.status.state == RunState::done ? 1 : 0);
                  });
+    each_program("angel_program_stopped", "gauge", "1 while angelctl stop holds the program down, else 0.",
+                 [&](const ProgramMetrics& p) {
+                     program_sample(out, "angel_program_stopped", p, p.status.state == RunState::stopped ? 1 : 0);
+                 });
     each_program("angel_program_ready", "gauge", "Served programs: 1 if the serving process said it is ready.",
                  [&](const ProgramMetrics& p) {
                      if (p.status.ready) program_sample(out, "angel_program_ready", p, *p.status.ready ? 1 : 0);
