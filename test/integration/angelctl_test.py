@@ -1045,13 +1045,19 @@ TESTS = {"status": status, "restart-plain": restart_plain, "restart-served": res
          "no-leaks": no_leaks, "timeout": timeout}
 
 
-def main():
+def run_from_argv(tests, doc):
+    """The main() of a script of tests against angel and angelctl (this one, policy_test,
+    order_test, health_test, stop_start_test): ANGEL ANGELCTL NAME runs tests[NAME]."""
     global ANGEL, ANGELCTL
-    if len(sys.argv) != 4 or sys.argv[3] not in TESTS:
-        print(__doc__)
+    if len(sys.argv) != 4 or sys.argv[3] not in tests:
+        print(doc)
         return 2
     ANGEL, ANGELCTL, test = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-    return run_in_work_dir(test, TESTS[test])
+    return run_in_work_dir(test, tests[test])
+
+
+def main():
+    return run_from_argv(TESTS, __doc__)
 
 
 if __name__ == "__main__":

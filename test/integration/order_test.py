@@ -168,12 +168,7 @@ TESTS = {"critical-exit": critical_exit, "critical-signal": critical_signal, "af
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[3] not in TESTS:
-        print(__doc__)
-        return 2
-    angelctl_test.ANGEL, angelctl_test.ANGELCTL = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    test = sys.argv[3]
-    return run_in_work_dir(test, TESTS[test])
+    return angelctl_test.run_from_argv(TESTS, __doc__)
 
 
 if __name__ == "__main__":

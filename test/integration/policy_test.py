@@ -142,12 +142,7 @@ TESTS = {"stopsignal": stopsignal, "on-failure": on_failure, "never": never}
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[3] not in TESTS:
-        print(__doc__)
-        return 2
-    angelctl_test.ANGEL, angelctl_test.ANGELCTL = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    test = sys.argv[3]
-    return run_in_work_dir(test, TESTS[test])
+    return angelctl_test.run_from_argv(TESTS, __doc__)
 
 
 if __name__ == "__main__":
