@@ -213,13 +213,18 @@ def out_of_descriptors(angel):
             def emfile_seen():
                 return "Too many open files" in open(err_path).read()
 
+            def lowest_free():
+                held = {int(fd) for fd in os.listdir(f"/proc/{proc.pid}/fd")}
+                return min(n for n in range(len(held) + 1) if n not in held)
+
             for _ in range(5):
                 # The lowest free descriptor number becomes the limit: no new descriptor.
-                # The listing may catch angel with a program's file open for an instant;
-                # then that slot stays usable, so look again until the opens fail.
-                held = {int(fd) for fd in os.listdir(f"/proc/{proc.pid}/fd")}
-                lowest_free = min(n for n in range(len(held) + 1) if n not in held)
-                resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (lowest_free, hard))
+                # A listing may catch angel with a program's file or a spawn's pipe open
+                # for an instant (the longer, the busier the machine: CI's sanitizer run
+                # missed it 5 times in a row): the least of 20 listings over a second is
+                # the steady state. Should the opens still succeed, look again.
+                limit = min(lowest_free() for _ in range(20) if time.sleep(0.05) is None)
+                resource.prlimit(proc.pid, resource.RLIMIT_NOFILE, (limit, hard))
                 deadline = time.monotonic() + 3
                 while time.monotonic() < deadline and not emfile_seen():
                     time.sleep(0.1)
