@@ -34,7 +34,16 @@ checks of our own:
   cross-context order that is certain (causal, or a second or more apart);
 - step `signal NAME COUNT` sends the signal COUNT times in a burst.
 - step `expect-running REGEX COUNT WITHIN` waits up to WITHIN seconds for
-  the count (the event is that of `expect-running REGEX COUNT`).
+  the count (the event is that of `expect-running REGEX COUNT`); so do
+  `expect-file PATH REGEX WITHIN`, `expect-no-file PATH WITHIN` and
+  `expect-pidfile PATH REGEX WITHIN` for their verdict;
+- step `await-running REGEX COUNT WITHIN` waits up to WITHIN seconds for the
+  count and records nothing if it comes (`await-running REGEX: found N,
+  wanted COUNT after WITHIN s` if not): it puts a step that reads something
+  a program writes before it execs (capture, expect-file) after that exec,
+  not at a fixed instant a loaded machine may reach first; `await-file PATH
+  REGEX WITHIN` likewise waits for the file to hold a match
+  (`await-file PATH: no match for REGEX after WITHIN s` if not).
 
 Python 3 standard library only.
 """
@@ -58,9 +67,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASE_META = {"args", "steps", "env", "README", "volatile"}  # not copied to the work dir
 DEFAULT_STOP_TIMEOUT = 5.0
-ZOMBIE_GRACE = 1.0    # a child may be a zombie this long before angel reaps it
+ZOMBIE_GRACE = 3.0    # a child may be a zombie this long before angel reaps it (wide: a loaded CI)
 SCAN_INTERVAL = 0.1   # how often the session's processes are sampled
-LEFTOVER_WAIT = 1.0   # after angel exits, how long killed children may take to die
+LEFTOVER_WAIT = 3.0   # after angel exits, how long killed children may take to die (ends when they have)
 SHUTDOWN_LINE = "[TS] {main} INT | TERM received; initiating shutdown..."
 # After these signals angel is on its way out; it need not reap any more.
 ENDING_SIGNALS = {"TERM", "INT", "KILL", "USR1", "USR2", "ALRM"}
@@ -450,20 +459,38 @@ class Run:
         except subprocess.TimeoutExpired:
             self.event("wait-exit: still running after %ss" % seconds)
 
-    def do_expect_file(self, path, regex):
+    @staticmethod
+    def settle(verdict, within):
+        """verdict(), re-read every SCAN_INTERVAL until it is "ok" or WITHIN
+        seconds (our own extension, 0 by default) have passed."""
+        deadline = time.monotonic() + float(within)
+        result = verdict()
+        while result != "ok" and time.monotonic() < deadline:
+            time.sleep(SCAN_INTERVAL)
+            result = verdict()
+        return result
+
+    def file_verdict(self, path, regex):
         if not os.path.exists(self.path(path)):
-            self.event("expect-file %s: missing" % path)
-            return
+            return "missing"
         content = read_text(self.path(path))
-        self.event("expect-file %s: %s" % (path, "ok" if re.search(regex, content, re.M) else
-                                           "no match for %s; content %r" % (regex, content[:200])))
+        return "ok" if re.search(regex, content, re.M) else \
+            "no match for %s; content %r" % (regex, content[:200])
 
-    def do_expect_no_file(self, path):
-        self.event("expect-no-file %s: %s" % (path, "exists" if os.path.lexists(self.path(path))
-                                              else "ok"))
+    def do_expect_file(self, path, regex, within="0"):
+        self.event("expect-file %s: %s" % (path, self.settle(lambda: self.file_verdict(path, regex), within)))
 
-    def do_expect_pidfile(self, path, regex):
-        self.event("expect-pidfile %s: %s" % (path, self.pidfile_verdict(path, regex)))
+    def do_await_file(self, path, regex, within):
+        if self.settle(lambda: self.file_verdict(path, regex), within) != "ok":
+            self.event("await-file %s: no match for %s after %s s" % (path, regex, within))
+
+    def do_expect_no_file(self, path, within="0"):
+        self.event("expect-no-file %s: %s" % (path, self.settle(
+            lambda: "exists" if os.path.lexists(self.path(path)) else "ok", within)))
+
+    def do_expect_pidfile(self, path, regex, within="0"):
+        self.event("expect-pidfile %s: %s" % (path, self.settle(
+            lambda: self.pidfile_verdict(path, regex), within)))
 
     def pidfile_verdict(self, path, regex):
         if not os.path.exists(self.path(path)):
@@ -485,13 +512,23 @@ class Run:
         # WITHIN (seconds, our own extension): wait up to that long for the
         # count, for cases whose count takes a loaded machine a while (a
         # thousand forks); the event is the same either way.
+        n = self.count_within(regex, count, within)
+        self.event("expect-running %s: %s" % (
+            regex, "ok" if n == int(count) else "found %d, wanted %s" % (n, count)))
+
+    def count_within(self, regex, count, within):
+        """How many children match regex: COUNT, or what there are after WITHIN s."""
         deadline = time.monotonic() + float(within)
         n = len(self.children(regex))
         while n != int(count) and time.monotonic() < deadline:
             time.sleep(SCAN_INTERVAL)
             n = len(self.children(regex))
-        self.event("expect-running %s: %s" % (
-            regex, "ok" if n == int(count) else "found %d, wanted %s" % (n, count)))
+        return n
+
+    def do_await_running(self, regex, count, within):
+        n = self.count_within(regex, count, within)
+        if n != int(count):
+            self.event("await-running %s: found %d, wanted %s after %s s" % (regex, n, count, within))
 
     def logged_records(self):
         """The normalised stdout records logged so far, as log_records()."""

@@ -586,12 +586,15 @@ def closes_stdout_early(binary, work):
     write(os.path.join(work, "half.sh"), "#!/bin/sh\necho half before close\nexec >&-\nsleep 3\n", 0o755)
     write(os.path.join(work, "logger.sh"), '#!/bin/sh\ncat >> "$1"\necho EOF >> "$1"\n', 0o755)
     a = Angel(binary, work, ticker + block("closer", "./closer.sh", logger="./logger.sh closer.txt", delay=1) +
-              block("half", "./half.sh", logger="./logger.sh half.txt", delay=1))
+              # delay 3: a run's logger appends its EOF line as the run ends; the next run's
+              # first line comes through a new logger `delay` later, so the file keeps the
+              # order checked below even when the old logger is slow to be scheduled.
+              block("half", "./half.sh", logger="./logger.sh half.txt", delay=3))
     try:
         a.wait("{- program: ticker -} RUNNING", 15)
         fds = a.settled_fds()
         a.wait("{- program: closer -} RESTART", 40, times=3)
-        a.wait("{- program: half -} RESTART", 40, times=3)
+        a.wait("{- program: half -} RESTART", 60, times=3)
 
         def lines(name):
             """The program's and its logger's records, the logger's marked with 'logger '."""

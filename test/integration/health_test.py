@@ -50,9 +50,16 @@ def http_stopped(work):
     a = Angel(work, http_program(port))
     try:
         a.up()
-        old = a.running("web")["pid"]
+        # The server answers from its first good check on. Before it, a Python slow to start
+        # under load may fail a check (connection refused), rightly, or even be restarted:
+        # the test takes its pid, and a mark in the log, only then.
         wait_for(lambda: health_of(a, "web").get("last") == "ok", 20, "a first good check")
-        assert a.find("{- program: web -} CHECK FAILED: …") is None, a.log()
+        old = a.running("web")["pid"]
+        mark = len(a.messages())
+        checks = health_of(a, "web").get("checks", 0)
+        wait_for(lambda: health_of(a, "web").get("checks", 0) >= checks + 2, 20, "two more checks")
+        assert a.find("{- program: web -} CHECK FAILED: …", mark) is None, a.log()
+        assert a.one("web")["pid"] == old, a.log()
         os.kill(old, signal.SIGSTOP)
         stopped = time.monotonic()
         # 3 checks of 1 s each, a period apart, the stagger, the 2 s grace: well within 20 s.
@@ -211,26 +218,29 @@ time.sleep(1000)
 
 def watchdog(work):
     """systemd's protocol: WATCHDOG_USEC and WATCHDOG_PID (the instance's own pid) in its
-    environment; WATCHDOG=1 every 0.5 s keeps it (watchdog = 2); once it stops pinging,
-    `WATCHDOG: no keep-alive for 2 seconds` and a start-first replacement."""
+    environment; WATCHDOG=1 every 0.5 s keeps it (watchdog = 4: a pinger starved of the CPU
+    for 3 s still keeps it); once it stops pinging, `WATCHDOG: no keep-alive for 4 seconds`
+    and a start-first replacement."""
     write(os.path.join(work, "pinger.py"), PINGER)
     port = free_port()
-    a = Angel(work, f'web {{\n  exec = "{PYTHON} {work}/pinger.py {work}/env 8"\n  listen = "{port}"\n'
-                    f'  ready = "notify"\n  watchdog = 2\n  termgrace = 1\n}}\n')
+    a = Angel(work, f'web {{\n  exec = "{PYTHON} {work}/pinger.py {work}/env 12"\n  listen = "{port}"\n'
+                    f'  ready = "notify"\n  watchdog = 4\n  termgrace = 1\n}}\n')
     try:
         a.up()
         a.wait("{- program: web -} READY", 20)
         started = time.monotonic()
-        a.wait("{- program: web -} WATCHDOG: no keep-alive for 2 seconds", 30)
-        assert time.monotonic() - started > 3, "replaced while it still pinged"
-        mark = a.find("{- program: web -} WATCHDOG: no keep-alive for 2 seconds")
+        # 12 pings take 6 s, then 4 s without: about 10 s. An angel deaf to the pings
+        # would fire 4 s after READY.
+        a.wait("{- program: web -} WATCHDOG: no keep-alive for 4 seconds", 40)
+        assert time.monotonic() - started > 6, "replaced while it still pinged"
+        mark = a.find("{- program: web -} WATCHDOG: no keep-alive for 4 seconds")
         a.wait("{- program: web -} RECYCLE: unhealthy: watchdog", 10, mark)
         a.wait("{- program: web -} READY", 20, mark)
         a.wait("{- program: web -} RETIRING pid …", 20, mark)
         envs = {f.split(".")[-1]: open(os.path.join(work, f)).read() for f in os.listdir(work) if f.startswith("env.")}
         assert len(envs) >= 2, envs
         for pid, text in envs.items():
-            assert text == f"2000000 {pid}", (pid, text)
+            assert text == f"4000000 {pid}", (pid, text)
         a.stop()
     finally:
         a.close()

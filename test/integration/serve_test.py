@@ -614,8 +614,9 @@ def notify_foreign(binary, work):
         a.hup(program(2, "--ready", "none", "--ready-delay", "60", listen=port, ready='"notify"',
                       extra="  readytimeout = 3\n"))
         a.wait("{- program: web -} START (new instance, replacing pid …", 20, hup_at)
-        new = [p for p in a.children() if "--version 2" in open(f"/proc/{p}/cmdline").read().replace("\0", " ")]
-        assert len(new) == 1, a.children()
+        # START is logged before the fork; until its exec the child's command line is angel's.
+        wait_for(lambda: len(a.children("--version 2 ")) == 1, 10, "the version 2 instance")
+        new = a.children("--version 2 ")
         send_ready(notify_socket_of(new[0]), 3)
         a.wait(ignored, 10, hup_at)
         a.wait("{- program: web -} NOT READY: not ready 3 seconds after it started; the old instance keeps running; "

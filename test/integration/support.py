@@ -127,6 +127,22 @@ def needs_root_and_nobody():
     return None
 
 
+def blocked_opening_fifo(pid):
+    """Whether process `pid` is asleep in open(2) of a FIFO, waiting for its other end. A test
+    whose FIFO writer must be there before angel reads (a reader that comes first sees end
+    of file) waits for this rather than for a fixed time."""
+    try:
+        with open(f"/proc/{pid}/wchan") as f:
+            if f.read().strip() in ("wait_for_partner", "fifo_open"):
+                return True
+        with open(f"/proc/{pid}/syscall") as f:
+            number = f.read().split()[0]
+    except (OSError, IndexError):
+        return False
+    # A kernel that shows no wchan: the syscall it sleeps in (open or openat on x86-64).
+    return stat_fields(pid)[2] == "S" and number in ("2", "257")
+
+
 def stat_fields(pid):
     """The fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, ..."""
     with open(f"/proc/{pid}/stat") as f:
