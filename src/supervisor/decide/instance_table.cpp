@@ -53,7 +53,7 @@ void critical_end(Transition& t, const Facts& f, int code) {
 inline constexpr int kFailedStartCode = 1;
 
 /// `after`: a new id whose first start waits; `text` names what it waits for.
-Transition hold(State, const Facts& f) {
+Transition wait_for_deps(State, const Facts& f) {
     Transition t = to(State::pending);
     t.actions.push(InstanceAction{Kind::log, Level::v2, msg::waiting_for, f.text, 0, 0});
     return t;
@@ -222,17 +222,17 @@ Transition start_asked(State, const Facts& f) {
 
 // clang-format off
 constexpr Cell kTable[kInstanceStates][kInstanceEvents] = {
-    //             start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed  spec_changed  removed     hard_killed   stop_done     stop_asked    start_asked  hold        deps_ready  unhealthy
-    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,    impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  hold,       impossible, impossible},
-    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,    impossible,   impossible, impossible,   impossible,   impossible,   impossible,  impossible, impossible, impossible},
-    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    unchanged,    unchanged,  hard_killed,  impossible,   stop_running, impossible,  impossible, impossible, replace_unhealthy},
-    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,    impossible,   impossible, killed_again, impossible,   hold_dying,   impossible,  impossible, impossible, impossible},
-    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,    impossible,   impossible, unchanged,    failing_done, hold_dying,   impossible,  impossible, impossible, impossible},
-    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,       impossible,   impossible, impossible,   impossible,   stop_now,     impossible,  impossible, impossible, impossible},
-    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible, impossible},
-    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    rerun,        forget,     impossible,   impossible,   stop_now,     start_asked, impossible, impossible, impossible},
-    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,    impossible,   forget,     impossible,   impossible,   impossible,   start_asked, impossible, impossible, impossible},
-    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,    impossible,   forget,     impossible,   impossible,   stop_now,     impossible,  impossible, release, impossible},
+    //              start       spawned     spawn_failed  pidfile_failed  exited                delay_elapsed spec_changed removed     hard_killed   stop_done     stop_asked    start_asked  deps_missing   deps_ready  unhealthy
+    /* absent   */ {start,      impossible, impossible,   impossible,     impossible,           impossible,   impossible,  impossible, impossible,   impossible,   stop_now,     impossible,  wait_for_deps, impossible, impossible},
+    /* starting */ {impossible, spawned,    spawn_failed, pidfile_failed, impossible,           impossible,   impossible,  impossible, impossible,   impossible,   impossible,   impossible,  impossible,    impossible, impossible},
+    /* running  */ {impossible, impossible, impossible,   impossible,     exited,               impossible,   unchanged,   unchanged,  hard_killed,  impossible,   stop_running, impossible,  impossible,    impossible, replace_unhealthy},
+    /* killed   */ {impossible, impossible, impossible,   impossible,     exited,               impossible,   impossible,  impossible, killed_again, impossible,   hold_dying,   impossible,  impossible,    impossible, impossible},
+    /* failing  */ {impossible, impossible, impossible,   impossible,     failing_child_reaped, impossible,   impossible,  impossible, unchanged,    failing_done, hold_dying,   impossible,  impossible,    impossible, impossible},
+    /* waiting  */ {impossible, impossible, impossible,   impossible,     impossible,           restart,      impossible,  impossible, impossible,   impossible,   stop_now,     impossible,  impossible,    impossible, impossible},
+    /* done     */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,   rerun,       forget,     impossible,   impossible,   stop_now,     start_asked, impossible,    impossible, impossible},
+    /* failed   */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,   rerun,       forget,     impossible,   impossible,   stop_now,     start_asked, impossible,    impossible, impossible},
+    /* stopped  */ {impossible, impossible, impossible,   impossible,     stopped_child_reaped, impossible,   impossible,  forget,     impossible,   impossible,   impossible,   start_asked, impossible,    impossible, impossible},
+    /* pending  */ {impossible, impossible, impossible,   impossible,     impossible,           impossible,   impossible,  forget,     impossible,   impossible,   stop_now,     impossible,  impossible,    release,    impossible},
 };
 // clang-format on
 
@@ -272,7 +272,7 @@ std::string_view name_of(InstanceEvent event) {
         case Event::stop_done: return "stop_done";
         case Event::stop_asked: return "stop_asked";
         case Event::start_asked: return "start_asked";
-        case Event::hold: return "hold";
+        case Event::deps_missing: return "deps_missing";
         case Event::deps_ready: return "deps_ready";
         case Event::unhealthy: return "unhealthy";
     }

@@ -12,7 +12,7 @@
 //   angelctl stop: running --stop_asked--> (its kill) --exited--> stopped; waiting,
 //   done, failed --stop_asked--> stopped at once; stopped --start_asked--> starting.
 //   A sync keeps a stopped one whatever its spec (start adopts the desired one); removed ends it.
-//   absent --hold--> pending --deps_ready--> starting: `after` holds a new id's first
+//   absent --deps_missing--> pending --deps_ready--> starting: `after` holds a new id's first
 //   start until what it waits for runs; removed ends it (QUIT).
 //   `critical`: an end for good (done, failed, a failed start) also says exit_angel.
 //   running --unhealthy--> running: `check` failed `checkfails` times in a row; its
@@ -58,7 +58,7 @@ enum class InstanceEvent : std::uint8_t {
     stop_done,       ///< the stop sequence of its own child (failing) is over
     stop_asked,      ///< angelctl stop (never to starting or stopped: the engine answers those)
     start_asked,     ///< angelctl start (only to stopped, done and failed: the engine answers the rest)
-    hold,            ///< a sync would start it, but `after` names programs not running yet (text: them)
+    deps_missing,    ///< a sync would start it, but `after` names programs not running yet (text: them)
     deps_ready,      ///< every program its `after` names runs (and is ready) now
     unhealthy,       ///< its `checkfails`-th failed check in a row (text: the reason)
 };

@@ -45,7 +45,7 @@ void Supervisor::start_new(const std::string& id) {
     const std::vector<std::string> waiting = waiting_of(id);
     if (waiting.empty()) return dispatch(*slot, InstanceEvent::start);
     pending_.insert(id);
-    dispatch(*slot, InstanceEvent::hold, joined(waiting));
+    dispatch(*slot, InstanceEvent::deps_missing, joined(waiting));
 }
 
 bool Supervisor::hold_served(const std::string& id) {

@@ -37,18 +37,18 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         const StopRun* syncing = sync_stop();
         const bool stopping = self->restart_stop != nullptr || self->hold || (syncing != nullptr && syncing->target().pid == self->pid) ||
                               !has_desired || scheduler_.shutdown_requested();
-        const InstanceFacts facts{self->id,
-                                  &self->spec,
-                                  has_desired ? &wanted->second : nullptr,
-                                  current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
-                                                                            : std::string_view(current.text),
-                                  wait,
-                                  self->exit_status,
-                                  self->exit_text,
-                                  restart_asked,
-                                  self->hold,
-                                  self->exit_code,
-                                  stopping};
+        const InstanceFacts facts{.id = self->id,
+                                  .started_with = &self->spec,
+                                  .desired = has_desired ? &wanted->second : nullptr,
+                                  .text = current.event == InstanceEvent::stop_done ? std::string_view(self->error_text)
+                                                                                    : std::string_view(current.text),
+                                  .wait = wait,
+                                  .exit_status = self->exit_status,
+                                  .exit_text = self->exit_text,
+                                  .restart_asked = restart_asked,
+                                  .hold = self->hold,
+                                  .exit_code = self->exit_code,
+                                  .stopping = stopping};
         const InstanceTransition t = step(self->state, current.event, facts);
         if (!t.possible) {
             return internal_error(self->id, "instance table", name_of(current.event), name_of(self->state));

@@ -70,10 +70,10 @@ constexpr std::array kStates = {S::absent,  S::starting, S::running, S::killed, 
                                 S::waiting, S::done,     S::failed,  S::stopped, S::pending};
 constexpr std::array kEvents = {E::start,   E::spawned,     E::spawn_failed, E::pidfile_failed, E::exited,
                                 E::delay_elapsed, E::spec_changed, E::removed, E::hard_killed, E::stop_done,
-                                E::stop_asked, E::start_asked, E::hold, E::deps_ready, E::unhealthy};
+                                E::stop_asked, E::start_asked, E::deps_missing, E::deps_ready, E::unhealthy};
 
 /// The expected table, with the id desired: [state][event]; the columns after stop_done
-/// are angelctl's (stop_asked, start_asked), then `after`'s (hold, deps_ready), then `check`'s (unhealthy).
+/// are angelctl's (stop_asked, start_asked), then `after`'s (deps_missing, deps_ready), then `check`'s (unhealthy).
 const std::array<std::array<const char*, 15>, 10> kExpected = {{
     // absent
     {"starting: log:START adopt_spec spawn", IMP, IMP, IMP, IMP, IMP,
