@@ -45,6 +45,7 @@ void Supervisor::start_new(const std::string& id) {
     const std::vector<std::string> waiting = waiting_of(id);
     if (waiting.empty()) return dispatch(*slot, InstanceEvent::start);
     pending_.insert(id);
+    await(waiting);
     dispatch(*slot, InstanceEvent::deps_missing, joined(waiting));
 }
 
@@ -54,23 +55,42 @@ bool Supervisor::hold_served(const std::string& id) {
     if (waiting.empty()) return false;
     held_served_.insert(id);
     pending_.insert(id);
+    await(waiting);
     fx_.log(Level::v2, program_context(id), std::string(msg::waiting_for) + joined(waiting));
     return true;
 }
 
+void Supervisor::await(const std::vector<std::string>& waiting) { awaited_.insert(waiting.begin(), waiting.end()); }
+
+void Supervisor::began_to_run(const std::string& id) {
+    if (awaited_.contains(id)) look_at_pending_ = true;
+}
+
 void Supervisor::release_pending() {
-    if (pending_.empty() || scheduler_.shutdown_requested()) return;
-    // A release may let another go (a chain): again until a pass releases nothing.
+    if (!look_at_pending_) return;  // nothing they wait for began to run, and no sync
+    if (pending_.empty() || scheduler_.shutdown_requested()) {
+        look_at_pending_ = false;
+        awaited_.clear();
+        return;
+    }
+    // A release may let another go (a chain): again until a pass releases nothing. That
+    // last pass sees every held id, so what it leaves in awaited_ is all they wait for.
     for (bool released = true; released;) {
         released = false;
+        look_at_pending_ = false;
+        awaited_.clear();
         for (auto it = pending_.begin(); it != pending_.end();) {
             const std::string id = *it;
             if (!is_pending(id)) {  // started, or forgotten
                 it = pending_.erase(it);
                 continue;
             }
-            // Gone from the config (the next sync forgets it), or still waiting.
-            if (!desired_.contains(id) || !waiting_of(id).empty()) {
+            if (!desired_.contains(id)) {  // gone from the config: the next sync forgets it
+                ++it;
+                continue;
+            }
+            if (std::vector<std::string> waiting = waiting_of(id); !waiting.empty()) {
+                await(waiting);
                 ++it;
                 continue;
             }

@@ -56,6 +56,9 @@ void Supervisor::dispatch(Instance& instance, InstanceEvent event, std::string t
         if (t.next != self->state) self->since = fx_.now();
         const InstanceState before = self->state;
         self->state = t.next;
+        if (t.next != before && (t.next == InstanceState::running || t.next == InstanceState::done)) {
+            began_to_run(self->id);  // what `after` waits for (see runs())
+        }
         // angelctl stop's hold lasts until the end of the child leaves it stopped (a failing
         // one's child may be reaped before its kill sequence is over: that exit is not it).
         if (t.next == InstanceState::stopped) self->hold = false;

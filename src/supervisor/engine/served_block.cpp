@@ -327,6 +327,7 @@ void ServedBlock::arm_readiness(Slot& slot, Generation& gen, const ReadySpec& re
 }
 
 void ServedBlock::serve(Slot& slot, Generation& gen) {
+    sv_.began_to_run(slot.id);  // serving: what `after` waits for
     gen.was_ready = true;
     gen.ready_timer.reset();
     gen.timeout_timer.reset();

@@ -170,6 +170,8 @@ private:
     bool is_pending(const std::string& id) const;  ///< `after` holds its start (plain or served)
     void start_new(const std::string& id);  ///< a new plain id: START, or held (pending)
     bool hold_served(const std::string& id);  ///< a new served id: true while held
+    void await(const std::vector<std::string>& waiting);  ///< held ones wait for these ids
+    void began_to_run(const std::string& id);  ///< it runs now (running, done, serving)
     void release_pending();
     void order_starts(std::vector<std::string>& starts) const;
     void order_stops(std::vector<Decision>& kills) const;
@@ -253,6 +255,11 @@ private:
     std::optional<CriticalEnd> critical_;
     std::set<std::string> pending_;       ///< `after`: ids held (lazily pruned)
     std::set<std::string> held_served_;   ///< ... of them, the served ones (no slot yet)
+    /// What the held ones wait for (a superset: rebuilt by each look at them). Only when
+    /// one of these begins to run, or a sync may have changed the config, is it worth
+    /// looking at the held ones again: not at every event, whatever else runs.
+    std::set<std::string> awaited_;
+    bool look_at_pending_ = false;
 };
 
 }  // namespace angel

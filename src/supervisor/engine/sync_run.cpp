@@ -6,6 +6,7 @@ namespace angel {
 
 void Supervisor::sync() {
     fx_.reap_now();  // decide on what is alive now, not on a SIGCHLD still in the queue
+    look_at_pending_ = true;  // a load may have changed what `after` names (or forgotten them)
     RunningSet view;
     for (const auto& [id, inst] : instances_) {
         // Only a running instance can be killed; waiting, killed and failing ones are

@@ -217,6 +217,47 @@ BOOST_AUTO_TEST_CASE(a_dependency_that_dies_later_leaves_it_running) {
     BOOST_TEST(name_of(rig.engine.status({"app"})[0].state) == "running");
 }
 
+BOOST_AUTO_TEST_CASE(a_dependency_waiting_to_restart_holds_it_through_other_events) {
+    // db ended and waits its 5 s; app, added then, waits for it. x ends and restarts
+    // meanwhile (events that are no business of app's): app waits through all of them and
+    // starts in the very event in which db runs again, not at the next poll.
+    ProgramSpec db = program("db");
+    db.delay = 5;
+    ProgramSpec x = program("x");
+    x.delay = 1;
+    Rig rig(specs({db, x}));
+    rig.engine.start();
+    exits(rig, "db", 1 << 8);
+    rig.reload(specs({after("app", {"db"}), db, x}));
+    BOOST_TEST(rig.world.count("{- program: app -} WAITING for db") == 1u);
+    for (int i = 0; i < 3; ++i) {
+        exits(rig, "x", 0);
+        rig.world.advance_seconds(1);
+    }
+    BOOST_TEST(rig.world.count("{- program: x -} RUNNING") == 4u);
+    BOOST_TEST(rig.world.count("{- program: app -} START") == 0u);
+    const std::size_t mark = rig.world.lines.size();
+    rig.world.advance_seconds(2);  // db's delay is over
+    const std::string log = rig.world.log_text(mark);
+    BOOST_TEST(position(log, "{- program: db -} RUNNING") < position(log, "{- program: app -} START"));
+    BOOST_TEST(name_of(rig.engine.status({"app"})[0].state) == "running");
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(angelctl_start_of_what_it_waits_for_releases_it) {
+    Rig rig(specs({program("db")}));
+    rig.engine.start();
+    (void)rig.engine.stop_program("db");
+    rig.world.advance_seconds(1);
+    rig.reload(specs({program("db"), after("app", {"db"})}));
+    BOOST_TEST(rig.world.count("{- program: app -} WAITING for db") == 1u);
+    const std::size_t mark = rig.world.lines.size();
+    (void)rig.engine.start_program("db");
+    const std::string log = rig.world.log_text(mark);
+    BOOST_TEST(position(log, "{- program: db -} RUNNING") < position(log, "{- program: app -} START"));
+    BOOST_TEST(rig.engine.impossible_events() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(shutdown_stops_what_waits_before_what_it_waits_for) {
     // Id order would stop a first; z waits for a, so z and its grace go before a (m, free
     // of both, keeps its place in id order: first).
