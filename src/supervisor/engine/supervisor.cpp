@@ -101,6 +101,9 @@ void Supervisor::guarded(const std::function<void()>& handler) {
 }
 
 void Supervisor::recover() {
+    // States set below, and a look at the held ones that the throw may have cut short,
+    // bypass began_to_run: the next settle looks at every held program again.
+    look_at_pending_ = true;
     // Instances that the throw left between two states.
     for (auto it = instances_.begin(); it != instances_.end();) {
         Instance& inst = *it->second;

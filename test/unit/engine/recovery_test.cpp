@@ -87,6 +87,34 @@ BOOST_AUTO_TEST_CASE(a_throw_while_an_instance_starts_leaves_it_supervised_or_ab
     BOOST_TEST(rig.world.count("{- program: a -} RESTART") == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_throw_while_held_programs_are_released_leaves_the_others_to_the_next_event) {
+    // a1 and a2 wait (`after`) for db, which waits out its delay. When db runs again, a1's
+    // release throws: the look at the held ones is cut short. The next event of any program
+    // (x's exit here, before the next poll) must look again and release a2.
+    ProgramSpec db = program("db");
+    db.delay = 5;
+    ProgramSpec x = program("x");
+    x.delay = 1;
+    ProgramSpec a1 = program("a1");
+    a1.after = {"db"};
+    ProgramSpec a2 = program("a2");
+    a2.after = {"db"};
+    Rig rig(specs({db, x}));
+    rig.engine.start();
+    rig.world.exit_now(rig.world.pid_of("db"));
+    rig.world.advance_seconds(0);
+    rig.reload(specs({a1, a2, db, x}));
+    BOOST_TEST(rig.world.count("WAITING for db") == 2u);
+    rig.world.throw_on_log = "{- program: a1 -} START";
+    BOOST_CHECK_THROW(rig.world.advance_seconds(5), std::runtime_error);
+    BOOST_TEST(rig.engine.instance("db")->state == InstanceState::running);
+    BOOST_TEST(rig.world.count("{- program: a2 -} START") == 0u);
+    rig.world.exit_now(rig.world.pid_of("x"));
+    rig.world.advance_seconds(0);
+    BOOST_TEST(rig.world.count("{- program: a2 -} START") == 1u);
+    BOOST_TEST(rig.engine.instance("a2")->state == InstanceState::running);
+}
+
 BOOST_AUTO_TEST_CASE(a_throw_between_waiting_and_its_timer_still_restarts) {
     ProgramSpec p = program("p");
     p.delay = 1;
