@@ -70,7 +70,7 @@ std::variant<Args, Help, UsageError> parse_args(const std::vector<std::string>& 
     }
     if (out.command.empty()) return UsageError{"no command (status, restart, stop, start, reload, signal, metrics, check)"};
     const std::string& c = out.command;
-    const bool waits = c == "restart" || c == "stop" || c == "start";  // per program, like restart
+    const bool waits = per_program(c);
     if (c != "status" && !waits && c != "reload" && c != "signal" && c != "metrics" && c != "check") {
         return UsageError{"unknown command " + c};
     }

@@ -14,6 +14,11 @@ inline constexpr const char* kDefaultSocket = "/run/angel/angel.sock";
 /// The largest --timeout (a day: poll's milliseconds stay far from overflow).
 inline constexpr int kMaxTimeout = 86400;
 
+/// restart, stop and start: per program, and they wait until angel has done it.
+inline bool per_program(const std::string& command) {
+    return command == "restart" || command == "stop" || command == "start";
+}
+
 struct Args {
     std::optional<std::string> socket;  ///< -s SOCKET
     std::optional<std::string> config;  ///< -c CONFIG: its top-level `control`

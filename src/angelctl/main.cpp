@@ -186,10 +186,9 @@ int run(const angelctl::Args& args) {
     }
     auto path = socket_path(args);
     if (auto* status = std::get_if<int>(&path)) return *status;
-    // status and signal answer at once; restart and reload take as long as the
-    // programs take (termgrace, readiness), so they wait.
-    const bool per_program = args.command == "restart" || args.command == "stop" || args.command == "start";
-    const bool waits = per_program || args.command == "reload";
+    // status and signal answer at once; restart, stop, start and reload take as long as
+    // the programs take (termgrace, readiness), so they wait.
+    const bool waits = angelctl::per_program(args.command) || args.command == "reload";
     auto line = exchange(std::get<std::string>(path), angel::control::render_request(request),
                          Patience{waits ? -1 : 30000, args.timeout});
     if (auto* status = std::get_if<int>(&line)) return *status;
@@ -199,7 +198,7 @@ int run(const angelctl::Args& args) {
     if (!reply.ok) {
         // A restart's (stop's, start's) reply has a line per program, each an error line of its own; any
         // other error is one text (a config error may span lines), as angel has it.
-        if (!per_program) {
+        if (!angelctl::per_program(args.command)) {
             std::cerr << "angelctl: " << reply.text << "\n";
             return kFailed;
         }

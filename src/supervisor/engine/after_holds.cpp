@@ -38,15 +38,12 @@ bool Supervisor::is_pending(const std::string& id) const {
 }
 
 void Supervisor::start_new(const std::string& id) {
-    auto& slot = instances_[id];
-    slot = std::make_unique<Instance>();
-    slot->id = id;
-    slot->since = fx_.now();
+    Instance& inst = new_instance(id);
     const std::vector<std::string> waiting = waiting_of(id);
-    if (waiting.empty()) return dispatch(*slot, InstanceEvent::start);
+    if (waiting.empty()) return dispatch(inst, InstanceEvent::start);
     pending_.insert(id);
     await(waiting);
-    dispatch(*slot, InstanceEvent::deps_missing, joined(waiting));
+    dispatch(inst, InstanceEvent::deps_missing, joined(waiting));
 }
 
 bool Supervisor::hold_served(const std::string& id) {

@@ -130,10 +130,8 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
             const bool wanted = desired_.contains(id);
             const Generation* serving = sl->serving();
             const Generation* candidate = sl->candidate();
-            const bool alive = std::any_of(sl->generations.begin(), sl->generations.end(),
-                                           [](const auto& g) { return g->alive(); });
             if (sl->stopped) {
-                s.state = alive ? RunState::stopping : RunState::stopped;  // angelctl stop
+                s.state = sl->any_alive() ? RunState::stopping : RunState::stopped;  // angelctl stop
             } else if (serving != nullptr) {
                 s.state = wanted ? RunState::running : RunState::stopping;
                 s.pid = serving->pid;
@@ -175,13 +173,11 @@ std::vector<InstanceStatus> Supervisor::status(const std::vector<std::string>& i
 std::variant<RequestToken, std::string> Supervisor::restart(const std::string& id) {
     if (scheduler_.shutdown_requested()) return std::string(msg::reply_shutting_down);
     if (!desired_.contains(id)) return std::string(msg::reply_no_program) + id;
-    const History& h = history_[id];
-    RequestToken token{id, RequestToken::Ask::restart, false, h.starts, h.start_failures, h.promotions};
+    RequestToken token = token_for(id, RequestToken::Ask::restart);
     std::optional<std::string> refused;
     guarded([&] {
         if (auto it = served_.find(id); it != served_.end()) {
             Slot& sl = *it->second;
-            token.served = true;
             if (sl.stopped) {
                 refused = id + std::string(msg::reply_is_stopped);
                 return;

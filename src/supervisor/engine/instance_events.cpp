@@ -194,10 +194,11 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         if (child.role == ChildRef::Role::probe) return on_probe_exit(child, pid, wait_status);
         // How it ended, described once: for status, metrics and the DONE/FAILED line.
         const std::string exit_text = describe_wait_status(wait_status);
+        const auto exit_code = exit_code_of(wait_status);
         if (child.role == ChildRef::Role::program && wait_status >= 0) {
             if (auto h = history_.find(child.id); h != history_.end()) {
                 h->second.last_exit = exit_text;
-                h->second.last_exit_code = exit_code_of(wait_status);
+                h->second.last_exit_code = exit_code;
             }
         }
         if (auto slot = served_.find(child.id); slot != served_.end()) {
@@ -220,7 +221,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
         inst->exit_status = wait_status >= 0 && WIFEXITED(wait_status) ? std::optional<int>(WEXITSTATUS(wait_status))
                                                                        : std::nullopt;
         inst->exit_text = exit_text;
-        inst->exit_code = exit_code_of(wait_status).value_or(1);
+        inst->exit_code = exit_code.value_or(1);
         if (inst->restart_now) {
             // angelctl restart: not a quick failure for maxdelay (its wait stays), and
             // the exit restarts at once (dispatch reads restart_now). Failed checks: at

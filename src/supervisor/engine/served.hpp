@@ -72,6 +72,12 @@ struct Slot {
         return nullptr;
     }
     const Generation* serving() const { return in_state(GenerationState::serving); }
+    bool any_alive() const {
+        for (const auto& g : generations) {
+            if (g->alive()) return true;
+        }
+        return false;
+    }
     const Generation* candidate() const { return in_state(GenerationState::starting); }
     Generation* find(std::uint64_t number) const {
         for (const auto& g : generations) {

@@ -3,7 +3,6 @@
 // start_asked, the `stopped` state); a served program's slot stops every generation
 // and starts none while it is stopped (served_block.cpp). Nothing here waits: the
 // control server asks request_outcome after every event.
-#include <algorithm>
 
 #include "supervisor/decide/start_order.hpp"
 #include "supervisor/engine/supervisor.hpp"
@@ -12,10 +11,6 @@ namespace angel {
 namespace {
 
 RequestOutcome answer(bool ok, const std::string& id, std::string_view text) { return {ok, id + std::string(text)}; }
-
-bool any_alive(const Slot& slot) {
-    return std::any_of(slot.generations.begin(), slot.generations.end(), [](const auto& g) { return g->alive(); });
-}
 
 }  // namespace
 
@@ -37,7 +32,7 @@ std::variant<RequestToken, RequestOutcome> Supervisor::stop_program(const std::s
     guarded([&] {
         if (auto it = served_.find(id); it != served_.end()) {
             Slot& sl = *it->second;
-            if (sl.stopped && !any_alive(sl)) {
+            if (sl.stopped && !sl.any_alive()) {
                 out = answer(true, id, msg::reply_already_stopped);
                 return;
             }
@@ -52,11 +47,7 @@ std::variant<RequestToken, RequestOutcome> Supervisor::stop_program(const std::s
         if (inst == nullptr) {
             // Not running (its last start failed, or the sync that starts it is to come):
             // an entry of its own holds it down, and no sync starts it.
-            auto& entry = instances_[id];
-            entry = std::make_unique<Instance>();
-            entry->id = id;
-            entry->since = fx_.now();
-            return dispatch(*entry, InstanceEvent::stop_asked);
+            return dispatch(new_instance(id), InstanceEvent::stop_asked);
         }
         switch (inst->state) {
             case InstanceState::absent:
@@ -93,7 +84,7 @@ std::variant<RequestToken, RequestOutcome> Supervisor::start_program(const std::
                                               : answer(false, id, msg::reply_no_serving);
                 return;
             }
-            if (any_alive(sl)) {
+            if (sl.any_alive()) {
                 out = answer(false, id, msg::reply_stopping);
                 return;
             }
@@ -141,7 +132,7 @@ std::optional<RequestOutcome> Supervisor::stop_outcome(const RequestToken& token
         if (inst->hold) return std::nullopt;  // its kill is under way
     }
     if (const Slot* sl = slot(token.id); sl != nullptr && sl->stopped) {
-        if (any_alive(*sl)) return std::nullopt;
+        if (sl->any_alive()) return std::nullopt;
         return answer(true, token.id, msg::reply_stopped);
     }
     if (!desired_.contains(token.id)) return answer(false, token.id, msg::reply_left);

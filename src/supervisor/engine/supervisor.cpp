@@ -59,6 +59,14 @@ const Instance* Supervisor::instance(const std::string& id) const {
     return found == instances_.end() ? nullptr : found->second.get();
 }
 
+Instance& Supervisor::new_instance(const std::string& id) {
+    auto& entry = instances_[id];
+    entry = std::make_unique<Instance>();
+    entry->id = id;
+    entry->since = fx_.now();
+    return *entry;
+}
+
 Instance* Supervisor::find(const std::string& id) {
     auto found = instances_.find(id);
     return found == instances_.end() ? nullptr : found->second.get();

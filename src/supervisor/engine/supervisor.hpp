@@ -148,6 +148,7 @@ private:
     void advance_sync();
     void end_sync();
     Instance* find(const std::string& id);
+    Instance& new_instance(const std::string& id);  ///< a fresh entry (absent) for id, replacing any
     void stop_signal(const std::string& id, pid_t pid, int sig, bool group = false);
     void stop_hard_killed(const std::string& id, pid_t pid);
 

@@ -127,18 +127,10 @@ Launched AsioEffects::launch(const Launch& launch) {
     std::unique_ptr<Watch> channel;
     ReadyWatch* notify_watch = nullptr;  // the channel, when it is a notify socket
     if (launch.serve != nullptr) {
-        std::size_t own_pid = 0;
-        if (auto error = add_serve(*launch.serve, request.fds, *request.env, own_pid, ready_write, channel,
-                                   notify_watch)) {
+        if (auto error = add_serve(*launch.serve, request.fds, *request.env, request.own_pid_envs, ready_write,
+                                   channel, notify_watch)) {
             result.program = std::move(*error);
             return result;
-        }
-        if (!launch.serve->listen_fds.empty()) request.own_pid_envs.push_back(own_pid);
-        if (launch.serve->watchdog_seconds > 0 && launch.serve->ready.kind == ReadySpec::Kind::notify) {
-            // systemd's watchdog protocol: the period in microseconds, and the pid it is for.
-            request.env->push_back("WATCHDOG_USEC=" + std::to_string(launch.serve->watchdog_seconds * 1000000));
-            request.own_pid_envs.push_back(request.env->size());
-            request.env->push_back("WATCHDOG_PID=");
         }
     }
     auto child = spawn(request);
@@ -157,17 +149,17 @@ Launched AsioEffects::launch(const Launch& launch) {
 }
 
 std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
-                                                  std::vector<std::string>& env, std::size_t& own_pid_env,
+                                                  std::vector<std::string>& env, std::vector<std::size_t>& own_pid_envs,
                                                   Fd& ready_write, std::unique_ptr<Watch>& channel,
                                                   ReadyWatch*& notify_watch) {
-    // The systemd protocol: fds 3, 4, ... in list order; LISTEN_PID is the child's own
-    // pid, which only the child knows: it fills the slot in after the fork.
+    // The systemd protocol: fds 3, 4, ... in list order; LISTEN_PID (as WATCHDOG_PID) is
+    // the child's own pid, which only the child knows: it fills the slots in after the fork.
     if (!serve.listen_fds.empty()) {
         for (std::size_t i = 0; i < serve.listen_fds.size(); ++i) {
             fds.push_back(FdMove{serve.listen_fds[i], static_cast<int>(3 + i)});
         }
         env.push_back("LISTEN_FDS=" + std::to_string(serve.listen_fds.size()));
-        own_pid_env = env.size();
+        own_pid_envs.push_back(env.size());
         env.push_back("LISTEN_PID=");
         env.push_back("LISTEN_FDNAMES=" + serve.fd_names);
     }
@@ -192,6 +184,12 @@ std::optional<std::string> AsioEffects::add_serve(const ServeLaunch& serve, std:
             auto socket = open_notify_socket(where);
             if (auto* e = std::get_if<std::string>(&socket)) return std::move(*e);
             env.push_back("NOTIFY_SOCKET=" + where);
+            if (serve.watchdog_seconds > 0) {
+                // systemd's watchdog protocol: the period in microseconds, and the pid it is for.
+                env.push_back("WATCHDOG_USEC=" + std::to_string(serve.watchdog_seconds * 1000000));
+                own_pid_envs.push_back(env.size());
+                env.push_back("WATCHDOG_PID=");
+            }
             auto watch = std::make_unique<ReadyWatch>(io_, ReadyWatch::Kind::notify_socket,
                                                       std::move(std::get<Fd>(socket)), where, serve.on_message);
             notify_watch = watch.get();

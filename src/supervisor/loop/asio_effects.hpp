@@ -57,7 +57,7 @@ private:
     /// channel is made here (its angel end goes into `channel`; a notify socket's watch
     /// is also `notify_watch`, told the instance's pid once it is spawned).
     std::optional<std::string> add_serve(const ServeLaunch& serve, std::vector<FdMove>& fds,
-                                         std::vector<std::string>& env, std::size_t& own_pid_env,
+                                         std::vector<std::string>& env, std::vector<std::size_t>& own_pid_envs,
                                          Fd& ready_write, std::unique_ptr<Watch>& channel,
                                          ReadyWatch*& notify_watch);
 
